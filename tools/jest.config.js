@@ -1,0 +1,5 @@
+import { jestConfig } from '../jest.preset.js';
+
+export default jestConfig(import.meta.dirname, {
+  testMatch: ['<rootDir>/**/*.spec.ts'],
+});
