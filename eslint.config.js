@@ -4,6 +4,39 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const SHARED_LAYERS = ['type:contracts', 'type:util', 'type:data-access'];
+const APPS = ['tenant-registry', 'policy-engine', 'observability-store', 'billing', 'eval-loop'];
+
+// Layers: an app never imports another app; libraries never import apps; production code never
+// imports the test harnesses. Scopes: shared code depends on shared code only, each app on shared
+// code and itself.
+const DEP_CONSTRAINTS = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...SHARED_LAYERS, 'type:runtime'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: SHARED_LAYERS },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: SHARED_LAYERS },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...SHARED_LAYERS, 'type:runtime', 'type:testing'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...SHARED_LAYERS, 'type:runtime', 'type:testing'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  ...APPS.map((app) => ({
+    sourceTag: `scope:${app}`,
+    onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`],
+  })),
+];
+
+// Tests may also use the test harness libraries.
+const TEST_DEP_CONSTRAINTS = DEP_CONSTRAINTS.map((c) =>
+  c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:contracts'
+    ? { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:testing'])] }
+    : c,
+);
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -36,34 +69,16 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // An app never imports another app; libraries never import apps.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
-            },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(DEP_CONSTRAINTS),
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(TEST_DEP_CONSTRAINTS),
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
   {
@@ -72,15 +87,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@nx/enforce-module-boundaries': 'off' },
-  },
-  {
-    // Tests may use non-null assertions and loose typing of parsed bodies.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-    },
   },
   prettier,
 );

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@auraison/runtime';
+import { billingService } from './service.js';
+
+await runService(billingService);

@@ -1,0 +1,5 @@
+import type { MigrationClass } from '@auraison/persistence';
+import { InitEvalLoopSchema1796400000000 } from './1796400000000-init-eval-loop-schema.js';
+
+/** Every migration of the service, oldest first (classes, not globs). */
+export const MIGRATIONS: MigrationClass[] = [InitEvalLoopSchema1796400000000];

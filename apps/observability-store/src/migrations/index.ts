@@ -1,0 +1,5 @@
+import type { MigrationClass } from '@auraison/persistence';
+import { InitObservabilityStoreSchema1796400000000 } from './1796400000000-init-observability-store-schema.js';
+
+/** Every migration of the service, oldest first (classes, not globs). */
+export const MIGRATIONS: MigrationClass[] = [InitObservabilityStoreSchema1796400000000];

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ObservabilityModule, type Logger } from '@auraison/observability';
+import { PersistenceModule } from '@auraison/persistence';
+import { SERVICE_NAME, type TenantRegistryConfig } from './config.js';
+import { databaseOptions } from './database.js';
+
+/** Wires the feature modules of tenant-registry; no logic here. */
+@Module({})
+export class AppModule {
+  static forRoot(config: TenantRegistryConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: SERVICE_NAME, logger }),
+        PersistenceModule.forRoot(databaseOptions(config)),
+      ],
+    };
+  }
+}

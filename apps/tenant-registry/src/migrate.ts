@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runServiceMigrations } from '@auraison/runtime';
+import { tenantRegistryService } from './service.js';
+
+await runServiceMigrations(tenantRegistryService);

@@ -1,0 +1,3 @@
+export * from './service-definition.js';
+export * from './bootstrap.js';
+export * from './migrate-command.js';

@@ -1,0 +1,16 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { BaseServiceConfig, Env } from '@auraison/config';
+import type { Logger } from '@auraison/observability';
+import type { ServiceDatabaseOptions } from '@auraison/persistence';
+
+/** Everything the bootstrap needs to know about one deployable. */
+export interface ServiceDefinition<C extends BaseServiceConfig = BaseServiceConfig> {
+  /** Service name: logs, metrics label, application_name, default schema. */
+  readonly name: string;
+  /** Reads and validates the environment (throws ConfigError listing every problem). */
+  loadConfig(env: Env): C;
+  /** The database the service owns (schema, entities, migrations). */
+  database(config: C): ServiceDatabaseOptions;
+  /** The root module, wired from the validated config. */
+  rootModule(config: C, logger: Logger): DynamicModule;
+}
