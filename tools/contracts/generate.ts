@@ -42,7 +42,26 @@ export function generate(outBase: string = root): void {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  patchCommonJsImports(join(outBase, GEN_DIR));
   writeIndex(join(outBase, GEN_DIR));
+}
+
+// ts-proto's nestJs output does `import { wrappers } from "protobufjs"`. protobufjs is CommonJS and
+// Node's ESM loader cannot see `wrappers` as a named export (Jest can, so only production would
+// crash): take it from the default export instead.
+function patchCommonJsImports(genDir: string): void {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  for (const file of walk(genDir)) {
+    const source = readFileSync(file, 'utf8');
+    const patched = source.replace(
+      'import { wrappers } from "protobufjs";',
+      'import protobufjs from "protobufjs";\n\nconst { wrappers } = protobufjs;',
+    );
+    if (patched !== source) writeFileSync(file, patched);
+  }
 }
 
 // Every generated file exports `protobufPackage` and friends under the same names, so `export *`
