@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootTestService, type BootedService } from '@auraison/app-testing';
-import { expectPrometheusText } from '@auraison/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { expectPrometheusText, natsUrl } from '@auraison/testing';
 import { evalLoopService } from '../src/service.js';
 
 describe('eval-loop (real PostgreSQL and NATS)', () => {
@@ -24,6 +26,20 @@ describe('eval-loop (real PostgreSQL and NATS)', () => {
     const report = await service.waitReady();
     expect(report.ready).toBe(true);
     expect(report.checks.database).toEqual({ ok: true });
+    expect(report.checks.nats?.ok).toBe(true);
+  });
+
+  it('should provision its JetStream streams in its namespace', async () => {
+    const nc = await connect({ servers: natsUrl() });
+    try {
+      const prefix = `${service.namespace.toUpperCase()}_`;
+      const names: string[] = [];
+      for await (const n of (await jetstreamManager(nc)).streams.names())
+        if (n.startsWith(prefix)) names.push(n.slice(prefix.length));
+      expect(names.sort()).toEqual(['MP_ALERTS', 'MP_DLQ', 'MP_EVAL', 'MP_EXECUTION_EVENTS']);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('should serve /metrics in Prometheus text format', async () => {

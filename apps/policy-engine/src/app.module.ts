@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { MessagingModule } from '@auraison/messaging';
 import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule } from '@auraison/persistence';
 import { SERVICE_NAME, type PolicyEngineConfig } from './config.js';
@@ -13,6 +14,13 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logger }),
         PersistenceModule.forRoot(databaseOptions(config)),
+        MessagingModule.forRoot({
+          url: config.NATS_URL,
+          namespace: config.MP_NATS_NAMESPACE,
+          serviceName: SERVICE_NAME,
+          // The streams this service publishes to or consumes (MP_DLQ is always added).
+          streams: ['agentEvents', 'executionEvents', 'tenantEvents', 'alerts'],
+        }),
       ],
     };
   }
