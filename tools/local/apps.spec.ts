@@ -131,13 +131,14 @@ describe('parseStartArgs', () => {
 });
 
 describe('testSteps', () => {
-  it('runs format, lint+typecheck, contracts and tests, passing extra arguments to nx only', () => {
+  it('runs format, lint+typecheck, contracts, a full build and tests, passing extra arguments to nx only', () => {
     const steps = testSteps(['--projects=@auraison/messaging']);
-    expect(steps.map((s) => s.name)).toEqual(['format', 'lint+typecheck', 'contracts', 'test']);
+    expect(steps.map((s) => s.name)).toEqual(['format', 'lint+typecheck', 'contracts', 'build', 'test']);
     expect(steps[0]!.args).toEqual(['--check', '.']);
     expect(steps[1]!.args).toContain('--projects=@auraison/messaging');
     expect(steps[2]!.args).toEqual(['tools/contracts/check-fresh.ts']);
-    expect(steps[3]!.args).toEqual([
+    expect(steps[3]!.args).toEqual(['run-many', '-t', 'build', '--output-style=static']);
+    expect(steps[4]!.args).toEqual([
       'run-many',
       '-t',
       'test',

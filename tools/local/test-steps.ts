@@ -18,6 +18,13 @@ export function testSteps(extra: readonly string[]): Step[] {
       shownEnv: nxEnv,
     },
     { name: 'contracts', bin: 'tsx', args: ['tools/contracts/check-fresh.ts'] },
+    // The production bundles: the smoke test in tools/local runs them with plain Node.
+    {
+      name: 'build',
+      bin: 'nx',
+      args: ['run-many', '-t', 'build', '--output-style=static'],
+      shownEnv: nxEnv,
+    },
     {
       name: 'test',
       bin: 'nx',

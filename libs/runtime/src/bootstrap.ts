@@ -28,8 +28,41 @@ export async function createServiceApp<C extends BaseServiceConfig>(
     new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: true }),
     { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
   );
-  app.enableShutdownHooks();
   return { app, config, logger };
+}
+
+/** Longest a graceful shutdown may take before the process exits anyway (Kubernetes waits 30 s). */
+export const SHUTDOWN_TIMEOUT_MS = 25_000;
+
+// SIGTERM/SIGINT: stop taking traffic, drain consumers, close connections, then exit 0; a second
+// signal or a shutdown that hangs exits 1 at once.
+function stopOnSignals(name: string, app: NestFastifyApplication, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn(`${name}: ${signal} again, exiting without finishing shutdown`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${name}: ${signal} received, shutting down`);
+    const timer = setTimeout(() => {
+      logger.error(`${name}: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms, exiting`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app.close().then(
+      () => {
+        logger.info(`${name}: stopped`);
+        logger.flush(() => process.exit(0));
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, `${name}: shutdown failed`);
+        logger.flush(() => process.exit(1));
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** The body of every app's main.ts: create, listen, and exit non-zero with a clear message on failure. */
@@ -39,10 +72,14 @@ export async function runService<C extends BaseServiceConfig>(
   try {
     const { app, config, logger } = await createServiceApp(definition);
     await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+    // The bound address, not the configured one: HTTP_PORT=0 picks a free port.
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
     logger.info(
-      { port: config.HTTP_PORT, host: config.HTTP_HOST },
-      `${definition.name} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`,
+      { host: config.HTTP_HOST, port },
+      `${definition.name} listening on http://${config.HTTP_HOST}:${port}`,
     );
+    stopOnSignals(definition.name, app, logger);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`${e.message}\nSet the variables above (see README "Configuration") and start again.`);
