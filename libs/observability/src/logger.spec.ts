@@ -33,7 +33,10 @@ describe('logger', () => {
   it('should redact secrets wherever they appear in a logged object', () => {
     const out = capture();
     const logger = createLogger({ service: 'tenant-registry', destination: out.stream });
-    logger.info({ apiKey: 'mp_live_secret', headers: { authorization: 'Bearer eyJ.x.y' }, user: { password: 'p' } }, 'x');
+    logger.info(
+      { apiKey: 'mp_live_secret', headers: { authorization: 'Bearer eyJ.x.y' }, user: { password: 'p' } },
+      'x',
+    );
     const text = JSON.stringify(out.lines());
     expect(text).not.toContain('mp_live_secret');
     expect(text).not.toContain('eyJ.x.y');
@@ -48,7 +51,12 @@ describe('logger', () => {
     nest.error('boom', 'Error: boom\n    at x', 'Handler');
     const [info, error] = out.lines();
     expect(info).toMatchObject({ level: 'info', msg: 'started', context: 'NestApplication' });
-    expect(error).toMatchObject({ level: 'error', msg: 'boom', context: 'Handler', stack: 'Error: boom\n    at x' });
+    expect(error).toMatchObject({
+      level: 'error',
+      msg: 'boom',
+      context: 'Handler',
+      stack: 'Error: boom\n    at x',
+    });
   });
 
   it('should honour the log levels Nest asks for', () => {
