@@ -26,6 +26,9 @@ export function jestConfig(projectDir, overrides = {}) {
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
     moduleNameMapper: {
       ...libraryAliases(),
+      // @fastify/static (needed by @nestjs/swagger) require()s content-disposition 3, which is ESM-only;
+      // Jest on Node 20 cannot require ESM (TOOLCHAIN 14). Version 2 has the same API in CommonJS.
+      '^content-disposition$': join(root, 'node_modules/content-disposition/dist/index.js'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     transform: {

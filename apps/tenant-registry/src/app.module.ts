@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@auraison/auth';
 import { MessagingModule } from '@auraison/messaging';
 import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule } from '@auraison/persistence';
+import { SigningKeysService } from './auth/application/signing-keys.service.js';
+import { TokensModule } from './auth/tokens.module.js';
 import { SERVICE_NAME, type TenantRegistryConfig } from './config.js';
 import { databaseOptions } from './database.js';
 
@@ -9,6 +12,7 @@ import { databaseOptions } from './database.js';
 @Module({})
 export class AppModule {
   static forRoot(config: TenantRegistryConfig, logger: Logger): DynamicModule {
+    const tokens = TokensModule.forRoot({ issuer: config.MP_AUTH_ISSUER });
     return {
       module: AppModule,
       imports: [
@@ -21,6 +25,12 @@ export class AppModule {
           // The streams this service publishes to or consumes (MP_DLQ is always added).
           streams: ['tenantEvents'],
         }),
+        // The registry verifies its own tokens from its key store, without an HTTP round trip.
+        AuthModule.forRoot({
+          issuer: config.MP_AUTH_ISSUER,
+          keys: { useExisting: SigningKeysService, imports: [tokens] },
+        }),
+        tokens,
       ],
     };
   }

@@ -51,6 +51,16 @@ describe('tenant-registry (real PostgreSQL and NATS)', () => {
     expect(res.text).toContain('service="tenant-registry"');
   });
 
+  it('should serve its OpenAPI document and Swagger UI', async () => {
+    const doc = await service.http.get('/api/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths as object)).toContain('/.well-known/jwks.json');
+    const ui = await service.http.get('/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
   it('should fail start-up naming DATABASE_URL when it is missing', async () => {
     await expect(bootTestService(tenantRegistryService, { env: { DATABASE_URL: '' } })).rejects.toThrow(
       /DATABASE_URL is required/,

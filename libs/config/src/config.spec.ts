@@ -43,6 +43,8 @@ describe('loadConfig', () => {
       HTTP_HOST: '0.0.0.0',
       HTTP_PORT: 3004,
       LOG_LEVEL: 'info',
+      MP_AUTH_ISSUER: 'auraison-tenant-registry',
+      MP_JWKS_URL: 'http://127.0.0.1:3001/.well-known/jwks.json',
     });
     const extended = schema.extend({ GRPC_PORT: port(50051) });
     expect(

@@ -103,6 +103,15 @@ export function baseServiceEnv(defaults: { httpPort: number }) {
     HTTP_HOST: z.string().default('0.0.0.0').describe('interface to listen on'),
     HTTP_PORT: port(defaults.httpPort),
     LOG_LEVEL: logLevel(),
+    MP_AUTH_ISSUER: z
+      .string()
+      .min(1)
+      .default('auraison-tenant-registry')
+      .describe('the `iss` of access tokens: the tenant registry signs with it, every service expects it'),
+    MP_JWKS_URL: z
+      .url({ protocol: /^https?$/ })
+      .default('http://127.0.0.1:3001/.well-known/jwks.json')
+      .describe("the tenant registry's JWKS, e.g. http://tenant-registry:3001/.well-known/jwks.json"),
   });
 }
 

@@ -1,10 +1,14 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
+import { Public } from '@auraison/auth';
 import type { FastifyReply } from 'fastify';
 import { HealthService, type ReadinessReport } from './health.js';
 import { MetricsService } from './metrics.js';
 
 /** `/healthz` (the process answers), `/readyz` (every dependency is usable) and `/metrics`. */
 @Controller()
+@Public(
+  'liveness, readiness and metrics are read by the orchestrator and Prometheus (NetworkPolicy restricts who reaches them)',
+)
 export class ObservabilityController {
   constructor(
     private readonly health: HealthService,

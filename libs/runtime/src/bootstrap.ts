@@ -1,9 +1,11 @@
 // Creating and running a service: validated config first (fail fast), JSON logs, NestJS on the Fastify
 // adapter, and a clean shutdown on SIGTERM/SIGINT (consumers drain before the process exits).
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, type BaseServiceConfig, type Env } from '@auraison/config';
 import { createLogger, PinoNestLogger, type Logger } from '@auraison/observability';
+import { setupApiDocs } from './api-docs.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 /** Largest HTTP body accepted by default (1 MiB); bigger bodies get 413. */
@@ -28,6 +30,17 @@ export async function createServiceApp<C extends BaseServiceConfig>(
     new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: true }),
     { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
   );
+  // Every body, query and param DTO is validated; unknown properties are refused by name, so a body
+  // cannot smuggle fields (tenant_id, roles, status...) past a DTO.
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  if (definition.apiDocs) setupApiDocs(app, definition.name, definition.apiDocs);
   return { app, config, logger };
 }
 
