@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@auraison/auth';
 import { MessagingModule } from '@auraison/messaging';
 import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule } from '@auraison/persistence';
@@ -14,6 +15,8 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: SERVICE_NAME, logger }),
         PersistenceModule.forRoot(databaseOptions(config)),
+        // Every route and RPC verifies the tenant registry's tokens from its JWKS.
+        AuthModule.forRoot({ issuer: config.MP_AUTH_ISSUER, keys: { jwksUrl: config.MP_JWKS_URL } }),
         MessagingModule.forRoot({
           url: config.NATS_URL,
           namespace: config.MP_NATS_NAMESPACE,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootTestService, type BootedService } from '@auraison/app-testing';
+import { listHandlers, undeclaredHandlers } from '@auraison/auth';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { expectPrometheusText, natsUrl } from '@auraison/testing';
@@ -14,6 +15,11 @@ describe('policy-engine (real PostgreSQL and NATS)', () => {
 
   afterAll(async () => {
     await service?.close();
+  });
+
+  it('should declare a permission or a public reason on every route', () => {
+    expect(listHandlers(service.app).length).toBeGreaterThan(0);
+    expect(undeclaredHandlers(service.app)).toEqual([]);
   });
 
   it('should answer /healthz', async () => {

@@ -3,6 +3,7 @@ import { AuthModule } from '@auraison/auth';
 import { MessagingModule } from '@auraison/messaging';
 import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule } from '@auraison/persistence';
+import { ActiveTenantCheck } from './auth/application/active-tenant.check.js';
 import { SigningKeysService } from './auth/application/signing-keys.service.js';
 import { TokensModule } from './auth/tokens.module.js';
 import { SERVICE_NAME, type TenantRegistryConfig } from './config.js';
@@ -12,7 +13,10 @@ import { databaseOptions } from './database.js';
 @Module({})
 export class AppModule {
   static forRoot(config: TenantRegistryConfig, logger: Logger): DynamicModule {
-    const tokens = TokensModule.forRoot({ issuer: config.MP_AUTH_ISSUER });
+    const tokens = TokensModule.forRoot({
+      issuer: config.MP_AUTH_ISSUER,
+      bootstrap: { adminKey: config.MP_BOOTSTRAP_ADMIN_KEY, adminEmail: config.MP_BOOTSTRAP_ADMIN_EMAIL },
+    });
     return {
       module: AppModule,
       imports: [
@@ -29,6 +33,7 @@ export class AppModule {
         AuthModule.forRoot({
           issuer: config.MP_AUTH_ISSUER,
           keys: { useExisting: SigningKeysService, imports: [tokens] },
+          principalCheck: ActiveTenantCheck,
         }),
         tokens,
       ],

@@ -31,6 +31,8 @@ export interface BootOptions {
   env?: Env;
   /** Skip migrations (to test what happens without them). */
   skipMigrations?: boolean;
+  /** Where the service's JSON log lines go (e.g. to assert that no secret is ever logged). */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export async function bootTestService<C extends BaseServiceConfig>(
@@ -62,7 +64,11 @@ export async function bootTestService<C extends BaseServiceConfig>(
   try {
     const config = definition.loadConfig(env);
     if (!options.skipMigrations) await applyMigrations(definition.database(config));
-    const logger = createLogger({ service: definition.name, level: config.LOG_LEVEL });
+    const logger = createLogger({
+      service: definition.name,
+      level: config.LOG_LEVEL,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    });
     booted = await createServiceApp(definition, env, { logger });
     await booted.app.init();
     await booted.app.getHttpAdapter().getInstance().ready();

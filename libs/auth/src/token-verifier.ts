@@ -66,7 +66,7 @@ export class JwksKeySource implements KeySource {
     const keys = new Map<string, VerificationKey>();
     for (const jwk of body.keys ?? []) {
       if (!jwk.kid || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') continue;
-      keys.set(jwk.kid, (await importJWK(jwk, TOKEN_ALGORITHM)));
+      keys.set(jwk.kid, await importJWK(jwk, TOKEN_ALGORITHM));
     }
     this.keys = keys;
     this.fetchedAt = (this.options.now ?? Date.now)();

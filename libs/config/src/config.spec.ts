@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       MP_NATS_NAMESPACE: '',
       HTTP_HOST: '0.0.0.0',
       HTTP_PORT: 3004,
+      HTTP_TRUST_PROXY: false,
       LOG_LEVEL: 'info',
       MP_AUTH_ISSUER: 'auraison-tenant-registry',
       MP_JWKS_URL: 'http://127.0.0.1:3001/.well-known/jwks.json',

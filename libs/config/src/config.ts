@@ -102,6 +102,10 @@ export function baseServiceEnv(defaults: { httpPort: number }) {
     MP_NATS_NAMESPACE: natsNamespace(),
     HTTP_HOST: z.string().default('0.0.0.0').describe('interface to listen on'),
     HTTP_PORT: port(defaults.httpPort),
+    HTTP_TRUST_PROXY: z
+      .stringbool()
+      .default(false)
+      .describe('trust X-Forwarded-For (true only behind an ingress or proxy that sets it)'),
     LOG_LEVEL: logLevel(),
     MP_AUTH_ISSUER: z
       .string()

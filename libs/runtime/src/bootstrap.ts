@@ -27,7 +27,7 @@ export async function createServiceApp<C extends BaseServiceConfig>(
   const logger = options.logger ?? createLogger({ service: definition.name, level: config.LOG_LEVEL });
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule(config, logger),
-    new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: true }),
+    new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: config.HTTP_TRUST_PROXY }),
     { logger: new PinoNestLogger(logger), bufferLogs: false, abortOnError: false },
   );
   // Every body, query and param DTO is validated; unknown properties are refused by name, so a body
