@@ -45,10 +45,9 @@ export class ExchangeApiKey {
     const window = windowStart(now);
     const prefixBucket = parsed ? [`prefix:${parsed.prefix}`] : [];
     const addressBucket = [`ip:${clientAddress}`];
-    const [byPrefix, byAddress] = await Promise.all([
-      prefixBucket.length ? this.failures.maxFailures(prefixBucket, window) : Promise.resolve(0),
-      this.failures.maxFailures(addressBucket, window),
-    ]);
+    const counts = await this.failures.counts([...prefixBucket, ...addressBucket], window);
+    const byPrefix = prefixBucket[0] ? (counts.get(prefixBucket[0]) ?? 0) : 0;
+    const byAddress = counts.get(addressBucket[0]!) ?? 0;
     if (byPrefix >= MAX_FAILURES_PER_PREFIX || byAddress >= MAX_FAILURES_PER_ADDRESS)
       throw new TooManyAttemptsException(retryAfterSeconds(now));
 

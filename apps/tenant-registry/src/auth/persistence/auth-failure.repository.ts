@@ -9,13 +9,13 @@ import { DataSource } from 'typeorm';
 export class AuthFailureRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** The highest failure count among `buckets` in the window starting at `windowStart`. */
-  async maxFailures(buckets: string[], windowStart: Date): Promise<number> {
-    const rows = await this.db.query<Array<{ n: number | null }>>(
-      `SELECT max(failures)::int AS n FROM tenant_registry.auth_failures WHERE bucket = ANY($1) AND window_start = $2`,
+  /** Failure counts of `buckets` in the window starting at `windowStart` (absent buckets: 0). */
+  async counts(buckets: string[], windowStart: Date): Promise<Map<string, number>> {
+    const rows = await this.db.query<Array<{ bucket: string; failures: number }>>(
+      `SELECT bucket, failures FROM tenant_registry.auth_failures WHERE bucket = ANY($1) AND window_start = $2`,
       [buckets, windowStart],
     );
-    return rows[0]?.n ?? 0;
+    return new Map(rows.map((r) => [r.bucket, r.failures]));
   }
 
   async record(buckets: string[], windowStart: Date): Promise<void> {
