@@ -3,11 +3,18 @@ import { AuthModule } from '@auraison/auth';
 import { MessagingModule } from '@auraison/messaging';
 import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule } from '@auraison/persistence';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { ActiveTenantCheck } from './auth/application/active-tenant.check.js';
 import { SigningKeysService } from './auth/application/signing-keys.service.js';
 import { TokensModule } from './auth/tokens.module.js';
 import { SERVICE_NAME, type TenantRegistryConfig } from './config.js';
 import { databaseOptions } from './database.js';
+import { EventsModule } from './events/events.module.js';
+import { K8sModule } from './k8s/k8s.module.js';
+import { MeModule } from './me/me.module.js';
+import { ServiceAccountsModule } from './service-accounts/service-accounts.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { UsersModule } from './users/users.module.js';
 
 /** Wires the feature modules of tenant-registry; no logic here. */
 @Module({})
@@ -36,6 +43,13 @@ export class AppModule {
           principalCheck: ActiveTenantCheck,
         }),
         tokens,
+        EventsModule,
+        TenantsModule,
+        UsersModule,
+        ServiceAccountsModule,
+        ApiKeysModule,
+        MeModule,
+        K8sModule.forRoot({ kubeconfig: config.MP_KUBECONFIG, resyncSeconds: config.MP_K8S_RESYNC_SECONDS }),
       ],
     };
   }

@@ -16,6 +16,18 @@ export const tenantRegistryEnv = baseServiceEnv({ httpPort: 3001 }).extend({
     .email()
     .default('admin@auraison.local')
     .describe('email of the platform admin created on first start'),
+  MP_KUBECONFIG: z
+    .string()
+    .optional()
+    .describe(
+      'path of a kubeconfig: tenant namespaces, quotas and role bindings are applied there (off when unset)',
+    ),
+  MP_K8S_RESYNC_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(300)
+    .describe('how often every tenant is re-applied to Kubernetes (seconds)'),
 });
 
 export type TenantRegistryConfig = z.infer<typeof tenantRegistryEnv>;

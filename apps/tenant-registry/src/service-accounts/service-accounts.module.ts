@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { EventsModule } from '../events/events.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { ServiceAccountsController } from './api/service-accounts.controller.js';
+import { ManageServiceAccounts } from './application/manage-service-accounts.usecase.js';
+import { ServiceAccountRepository } from './persistence/service-account.repository.js';
+
+/** Service accounts: the non-human principals of a tenant. */
+@Module({
+  imports: [TenantsModule, EventsModule],
+  controllers: [ServiceAccountsController],
+  providers: [TransactionRunner, ServiceAccountRepository, ManageServiceAccounts],
+  exports: [ServiceAccountRepository],
+})
+export class ServiceAccountsModule {}
