@@ -44,7 +44,9 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): Postg
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: options.logQueries ? 'all' : ['error'],
+    // Failed queries surface as exceptions, logged (redacted) by the service; TypeORM's own error
+    // logging would print SQL parameters to the console, outside that redaction.
+    logging: options.logQueries ? 'all' : false,
     poolSize: options.poolSize ?? 10,
     // Unqualified names in raw SQL resolve to the service's schema first.
     extra: { options: `-c search_path=${options.schema},public`, connectionTimeoutMillis: 5000 },

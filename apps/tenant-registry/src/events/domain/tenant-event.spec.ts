@@ -35,7 +35,14 @@ describe('TenantEvent from a tenant change', () => {
       status: TenantStatus.TENANT_STATUS_SUSPENDED,
       k8sNamespace: 'mp-acme',
       allowedEnvironments: [Environment.ENVIRONMENT_ROS_DEV_GPU, Environment.ENVIRONMENT_TORCH_DEV_GPU],
-      quota: { gpuHoursPerPeriod: 12.5, tokenBudgetPerPeriod: 1000, periodAnchorDay: 15 },
+      quota: {
+        gpuHoursPerPeriod: 12.5,
+        tokenBudgetPerPeriod: 1000,
+        periodAnchorDay: 15,
+        maxGpus: DEFAULT_QUOTA.maxGpus,
+        cpuCores: Number(DEFAULT_QUOTA.cpuCores),
+        memoryGib: Number(DEFAULT_QUOTA.memoryGib),
+      },
       revision: 7,
     });
     expect(event.userId).toBeUndefined();

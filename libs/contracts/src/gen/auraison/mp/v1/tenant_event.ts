@@ -139,6 +139,16 @@ export interface QuotaConfig {
   defaultMaxJobDurationS: number;
   /** Day of the month (1-28) a period starts on; 1 means calendar months (UTC). */
   periodAnchorDay: number;
+  /** GPUs the tenant's namespace may request at once (ResourceQuota requests.nvidia.com/gpu). */
+  maxGpus?:
+    | number
+    | undefined;
+  /** CPU cores the tenant's namespace may request (ResourceQuota requests.cpu). */
+  cpuCores?:
+    | number
+    | undefined;
+  /** Memory in GiB the tenant's namespace may request (ResourceQuota requests.memory). */
+  memoryGib?: number | undefined;
 }
 
 /**
@@ -193,6 +203,9 @@ function createBaseQuotaConfig(): QuotaConfig {
     maxJobsInFlight: 0,
     defaultMaxJobDurationS: 0,
     periodAnchorDay: 0,
+    maxGpus: undefined,
+    cpuCores: undefined,
+    memoryGib: undefined,
   };
 }
 
@@ -212,6 +225,15 @@ export const QuotaConfig: MessageFns<QuotaConfig> = {
     }
     if (message.periodAnchorDay !== 0) {
       writer.uint32(40).int32(message.periodAnchorDay);
+    }
+    if (message.maxGpus !== undefined) {
+      writer.uint32(48).int32(message.maxGpus);
+    }
+    if (message.cpuCores !== undefined) {
+      writer.uint32(57).double(message.cpuCores);
+    }
+    if (message.memoryGib !== undefined) {
+      writer.uint32(65).double(message.memoryGib);
     }
     return writer;
   },
@@ -269,6 +291,30 @@ export const QuotaConfig: MessageFns<QuotaConfig> = {
             message.periodAnchorDay = reader.int32();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxGpus = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.cpuCores = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.memoryGib = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -308,6 +354,21 @@ export const QuotaConfig: MessageFns<QuotaConfig> = {
         : isSet(object.period_anchor_day)
         ? globalThis.Number(object.period_anchor_day)
         : 0,
+      maxGpus: isSet(object.maxGpus)
+        ? globalThis.Number(object.maxGpus)
+        : isSet(object.max_gpus)
+        ? globalThis.Number(object.max_gpus)
+        : undefined,
+      cpuCores: isSet(object.cpuCores)
+        ? globalThis.Number(object.cpuCores)
+        : isSet(object.cpu_cores)
+        ? globalThis.Number(object.cpu_cores)
+        : undefined,
+      memoryGib: isSet(object.memoryGib)
+        ? globalThis.Number(object.memoryGib)
+        : isSet(object.memory_gib)
+        ? globalThis.Number(object.memory_gib)
+        : undefined,
     };
   },
 
@@ -328,6 +389,15 @@ export const QuotaConfig: MessageFns<QuotaConfig> = {
     if (message.periodAnchorDay !== 0) {
       obj.periodAnchorDay = Math.round(message.periodAnchorDay);
     }
+    if (message.maxGpus !== undefined) {
+      obj.maxGpus = Math.round(message.maxGpus);
+    }
+    if (message.cpuCores !== undefined) {
+      obj.cpuCores = floatToJson(message.cpuCores);
+    }
+    if (message.memoryGib !== undefined) {
+      obj.memoryGib = floatToJson(message.memoryGib);
+    }
     return obj;
   },
 
@@ -341,6 +411,9 @@ export const QuotaConfig: MessageFns<QuotaConfig> = {
     message.maxJobsInFlight = object.maxJobsInFlight ?? 0;
     message.defaultMaxJobDurationS = object.defaultMaxJobDurationS ?? 0;
     message.periodAnchorDay = object.periodAnchorDay ?? 0;
+    message.maxGpus = object.maxGpus ?? undefined;
+    message.cpuCores = object.cpuCores ?? undefined;
+    message.memoryGib = object.memoryGib ?? undefined;
     return message;
   },
 };
