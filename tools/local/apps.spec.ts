@@ -114,6 +114,19 @@ describe('tagged output', () => {
     expect(written).toEqual(['[a]   INFO  hello\n', '[bbb] plain\n']);
     expect(out.lastLines('a')).toEqual(['INFO  hello']);
   });
+
+  it('keeps the first-start admin key line to repeat it under the summary', () => {
+    const out = new TaggedOutput(['tenant-registry'], {
+      colour: false,
+      pretty: true,
+      write: () => undefined,
+    });
+    out.line('tenant-registry', 'Platform admin API key (shown once, keep it safe): mpk_x_y');
+    out.line('tenant-registry', 'something else');
+    expect(out.notices).toEqual([
+      'tenant-registry: Platform admin API key (shown once, keep it safe): mpk_x_y',
+    ]);
+  });
 });
 
 describe('parseStartArgs', () => {

@@ -140,7 +140,7 @@ async function waitForReadiness(
   return 'ready';
 }
 
-function printTable(apps: readonly AppSpec[], readyMs: number): void {
+function printTable(apps: readonly AppSpec[], readyMs: number, notices: readonly string[]): void {
   const rows = [
     ['app', 'HTTP', 'gRPC', 'metrics', 'API docs'],
     ...apps.map((a) => {
@@ -168,6 +168,8 @@ function printTable(apps: readonly AppSpec[], readyMs: number): void {
   print(`  PostgreSQL  ${infra!.postgres.description}`);
   print(`  NATS        ${infra!.nats.description}`);
   print('');
+  for (const notice of notices) print(paint(colour, 'bold', notice));
+  if (notices.length > 0) print('');
   print('Press Ctrl-C to stop.');
 }
 
@@ -277,7 +279,7 @@ async function main(args: StartArgs): Promise<number> {
 
   const readiness = await waitForReadiness(running, args.readyTimeoutMs, output);
   if (readiness === 'timeout') return 1;
-  if (readiness === 'ready') printTable(apps, Date.now() - startedAt);
+  if (readiness === 'ready') printTable(apps, Date.now() - startedAt, output.notices);
 
   while (!stopSignal && !crashed) await interrupted;
   if (crashed && !stopSignal) {

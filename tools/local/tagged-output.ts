@@ -17,9 +17,13 @@ export function makeTag(name: string, width: number, colour: boolean, index: num
   return paint(colour, TAG_COLOURS[index % TAG_COLOURS.length] ?? 'cyan', text);
 }
 
+const NOTICE = /Platform admin API key/;
+
 export class TaggedOutput {
   private readonly width: number;
   private readonly recent = new Map<string, RecentLines>();
+  /** Lines worth repeating under the summary (e.g. the platform-admin key printed on first start). */
+  readonly notices: string[] = [];
   private readonly write: (text: string) => void;
 
   constructor(
@@ -38,6 +42,7 @@ export class TaggedOutput {
   line(name: string, raw: string): void {
     const text = formatLogLine(raw, this.options);
     this.recentFor(name).add(text);
+    if (NOTICE.test(raw)) this.notices.push(`${name}: ${raw.trim()}`);
     this.write(`${this.tag(name)} ${text}\n`);
   }
 
