@@ -33,6 +33,7 @@ export class AppModule {
           url: config.NATS_URL,
           namespace: config.MP_NATS_NAMESPACE,
           serviceName: SERVICE_NAME,
+          replicas: config.MP_STREAM_REPLICAS,
           // The streams this service publishes to or consumes (MP_DLQ is always added).
           streams: ['tenantEvents'],
         }),

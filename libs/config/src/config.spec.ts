@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@localhost:5432/db',
       NATS_URL: 'nats://127.0.0.1:4222',
       MP_NATS_NAMESPACE: '',
+      MP_STREAM_REPLICAS: 1,
       HTTP_HOST: '0.0.0.0',
       HTTP_PORT: 3004,
       HTTP_TRUST_PROXY: false,

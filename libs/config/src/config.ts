@@ -100,6 +100,13 @@ export function baseServiceEnv(defaults: { httpPort: number }) {
     DATABASE_URL: postgresUrl(),
     NATS_URL: natsUrl().default('nats://127.0.0.1:4222'),
     MP_NATS_NAMESPACE: natsNamespace(),
+    MP_STREAM_REPLICAS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .default(1)
+      .describe('replicas of the JetStream streams the service provisions (3 on a NATS cluster)'),
     HTTP_HOST: z.string().default('0.0.0.0').describe('interface to listen on'),
     HTTP_PORT: port(defaults.httpPort),
     HTTP_TRUST_PROXY: z
