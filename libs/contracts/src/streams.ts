@@ -41,7 +41,9 @@ export const STREAMS = {
   tenantEvents: {
     name: 'MP_TENANT_EVENTS',
     subjects: [SUBJECTS.tenantEvents],
-    maxAgeSeconds: 30 * DAY,
+    // Kept forever: a service deployed later builds its tenant projection by replaying it, and a tenant
+    // untouched for months must still be known. The volume is tiny (one event per tenant change).
+    maxAgeSeconds: 0,
     duplicateWindowSeconds: 120,
     maxMessageBytes: MIB,
     description: 'TenantEvent: tenant changes (tenant-registry)',
