@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { CONSUMERS, SUBJECTS, TenantEventMessage, TenantStatus, Environment } from '@auraison/contracts';
 import { JetStreamPublisher, MessagingModule } from '@auraison/messaging';
 import { createLogger, ObservabilityModule } from '@auraison/observability';
-import { PersistenceModule } from '@auraison/persistence';
+import { applyMigrations, PersistenceModule } from '@auraison/persistence';
 import {
   createTestDatabase,
   deleteNamespace,
@@ -42,7 +42,6 @@ describe('tenant projection (real PostgreSQL and NATS)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('mp_tenancy');
-    const { applyMigrations } = await import('@auraison/persistence');
     await applyMigrations({
       service: 'svc',
       url: db.url,
