@@ -25,7 +25,7 @@ import {
   type BenchResult,
   type ReportSection,
 } from './report.js';
-import { SUITES } from './suites/index.js';
+import { loadSuites } from './suites/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const QUICK_RUNS = 2;
@@ -98,6 +98,7 @@ function addResults(sections: ReportSection[], suite: BenchSuite, results: Bench
 }
 
 async function main(argv: string[]): Promise<void> {
+  const SUITES = await loadSuites();
   const options = parseBenchArgs(
     argv,
     SUITES.map((s) => s.id),
