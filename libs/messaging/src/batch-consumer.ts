@@ -34,6 +34,7 @@ import { provisionConsumer } from './provisioning.js';
 import {
   SILENT_LOGGER,
   type BatchHandler,
+  type BatchResult,
   type ConsumedMessage,
   type MessagingLogger,
   type ReadinessRegistry,
@@ -104,7 +105,8 @@ interface Delivery<T> {
 type Decoded<T> =
   { ok: true; consumed: ConsumedMessage<T> } | { ok: false; kind: DlqReasonKind; reason: string };
 
-type HandlerOutcome = { kind: 'ok' } | { kind: 'failed'; error: unknown } | { kind: 'abandoned' };
+type HandlerOutcome =
+  { kind: 'ok'; result?: BatchResult } | { kind: 'failed'; error: unknown } | { kind: 'abandoned' };
 
 const MIB = 1024 * 1024;
 
@@ -362,8 +364,15 @@ export class BatchConsumer<T> {
     const outcome = await this.callHandler(group);
     if (outcome.kind === 'abandoned') return;
     if (outcome.kind === 'ok') {
-      for (const d of group) this.ack(d);
-      this.metrics.processed.inc(this.labels, group.length);
+      const rejected = new Map((outcome.result?.rejected ?? []).map((r) => [r.eventId, r.reason]));
+      const accepted = group.filter((d) => !rejected.has(d.consumed.eventId));
+      for (const d of accepted) this.ack(d);
+      await Promise.all(
+        group
+          .filter((d) => rejected.has(d.consumed.eventId))
+          .map(async (d) => this.deadLetter(d, 'rejected', rejected.get(d.consumed.eventId)!)),
+      );
+      this.metrics.processed.inc(this.labels, accepted.length);
       if (this.handlerFailingSince)
         this.logger.info({ consumer: this.name, since: this.handlerFailingSince }, 'handler recovered');
       this.handlerFailingSince = undefined;
@@ -400,8 +409,9 @@ export class BatchConsumer<T> {
   private async callHandler(group: Delivery<T>[]): Promise<HandlerOutcome> {
     const batch = group.map((d) => d.consumed);
     const keepAlive = this.keepAlive(group);
+    let result: void | BatchResult;
     try {
-      await this.handler(batch);
+      result = await this.handler(batch);
     } catch (error) {
       return { kind: 'failed', error };
     } finally {
@@ -417,7 +427,7 @@ export class BatchConsumer<T> {
       );
       return { kind: 'abandoned' };
     }
-    return { kind: 'ok' };
+    return { kind: 'ok', result: result ?? undefined };
   }
 
   /** While a handler runs, tells the server we are still working so ack_wait does not expire. */

@@ -4,7 +4,7 @@ import { SetMetadata } from '@nestjs/common';
 import type { ConsumerDeclaration } from '@auraison/contracts';
 import type { BatchConsumerSettings } from './batch-consumer.js';
 import type { MessageOf } from './plane-messages.js';
-import type { ConsumedMessage } from './types.js';
+import type { BatchResult, ConsumedMessage } from './types.js';
 
 export const CONSUME_BATCH_METADATA = 'auraison:messaging:consume-batch';
 
@@ -13,7 +13,9 @@ export interface ConsumeBatchMetadata {
   readonly settings: BatchConsumerSettings;
 }
 
-type BatchMethod<C extends ConsumerDeclaration> = (batch: ConsumedMessage<MessageOf<C>>[]) => Promise<void>;
+type BatchMethod<C extends ConsumerDeclaration> = (
+  batch: ConsumedMessage<MessageOf<C>>[],
+) => Promise<void | BatchResult>;
 
 /**
  * `@ConsumeBatch(CONSUMERS.billingAgentEvents, { batchSize: 500 })` on
@@ -25,10 +27,10 @@ export function ConsumeBatch<C extends ConsumerDeclaration>(
   settings: BatchConsumerSettings = {},
 ) {
   const metadata: ConsumeBatchMetadata = { consumer, settings };
-  return (
+  return <M extends BatchMethod<C>>(
     target: object,
     key: string | symbol,
-    descriptor: TypedPropertyDescriptor<BatchMethod<C>>,
+    descriptor: TypedPropertyDescriptor<M>,
   ): void => {
     SetMetadata(CONSUME_BATCH_METADATA, metadata)(target, key, descriptor);
   };

@@ -2,7 +2,8 @@
 // and publishers of one service share the same series, told apart by labels).
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type DlqReasonKind = 'content-type' | 'json' | 'protobuf' | 'validation' | 'oversize' | 'handler';
+export type DlqReasonKind =
+  'content-type' | 'json' | 'protobuf' | 'validation' | 'oversize' | 'handler' | 'rejected';
 
 type ConsumerLabels = 'stream' | 'consumer';
 

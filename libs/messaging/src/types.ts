@@ -51,4 +51,12 @@ export interface ConsumedMessage<T> {
  * Handles one batch in ONE database transaction and resolves after COMMIT; writes must be idempotent
  * on `eventId`, because a batch whose acks were lost is delivered again. Throwing naks the batch.
  */
-export type BatchHandler<T> = (batch: ConsumedMessage<T>[]) => Promise<void>;
+/**
+ * What a handler may say about a batch it committed: messages it refused on semantic grounds (unknown
+ * tenant, impossible values...). Those go to the DLQ with the reason; the rest are acked.
+ */
+export interface BatchResult {
+  rejected?: ReadonlyArray<{ eventId: string; reason: string }>;
+}
+
+export type BatchHandler<T> = (batch: ConsumedMessage<T>[]) => Promise<void | BatchResult>;

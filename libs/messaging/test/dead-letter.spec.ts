@@ -225,6 +225,36 @@ describe('BatchConsumer dead letters and failures', () => {
     expect(await metricValue(registry, 'mp_messages_processed_total', labels())).toBe(9);
   });
 
+  it('should dead-letter the messages a handler rejects with its reason and ack the rest', async () => {
+    const foreign = agentEvent({ tenantId: '99999999-9999-4999-8999-999999999999' });
+    const good = Array.from({ length: 4 }, () => agentEvent());
+    for (const e of [good[0]!, foreign, ...good.slice(1)])
+      await publisher.publish(AgentEventMessage, SUBJECTS.agentEvents, e);
+    const c = consumer(async (batch) => {
+      const known = batch.filter((m) => m.message.tenantId !== foreign.tenantId);
+      await insertBatch(h.pool, known);
+      return {
+        rejected: batch
+          .filter((m) => m.message.tenantId === foreign.tenantId)
+          .map((m) => ({ eventId: m.eventId, reason: `unknown tenant ${m.message.tenantId}` })),
+      };
+    });
+
+    await c.start();
+    await until(
+      'four rows, one dead letter, nothing unsettled',
+      async () =>
+        (await countRows(h.pool)) === 4 &&
+        (await dlqMessages(h, ns)).length === 1 &&
+        (await unsettled(h, ns, 'billing')) === 0,
+    );
+    const [letter] = await dlqMessages(h, ns);
+    expect(letter!.header.get('Mp-Dlq-Reason')).toBe(`unknown tenant ${foreign.tenantId}`);
+    expect(letter!.header.get('Mp-Dlq-Reason-Kind')).toBe('rejected');
+    expect(AgentEventMessage.decode(letter!.data).eventId).toBe(foreign.eventId);
+    expect(await metricValue(registry, 'mp_messages_processed_total', labels())).toBe(4);
+  });
+
   it('should never dead-letter messages when the handler fails with a transient database error', async () => {
     const events = Array.from({ length: 5 }, () => agentEvent());
     for (const e of events) await publisher.publish(AgentEventMessage, SUBJECTS.agentEvents, e);
