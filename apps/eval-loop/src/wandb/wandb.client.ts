@@ -96,8 +96,7 @@ function parseJsonObject(text: string | null | undefined): Record<string, unknow
 export function unwrapConfig(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v;
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? v.value : v;
   }
   return out;
 }
@@ -147,7 +146,7 @@ export class WandbClient {
       createdAt: node.createdAt,
       heartbeatAt: node.heartbeatAt ?? null,
       tags: node.tags ?? [],
-      jobId: typeof jobId === 'string' ? jobId : jobId === undefined ? undefined : String(jobId as number),
+      jobId: typeof jobId === 'string' ? jobId : typeof jobId === 'number' ? String(jobId) : undefined,
     };
   }
 

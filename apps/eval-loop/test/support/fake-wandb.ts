@@ -46,7 +46,7 @@ export async function startFakeWandb(
     runs: [],
     failures: [],
     requests: 0,
-    close: async () => undefined,
+    close: async () => Promise.resolve(),
   };
   const server: Server = createServer((req, res) => {
     let body = '';
