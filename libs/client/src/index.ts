@@ -1,0 +1,2 @@
+export * from './converters/claude-code.js';
+export * from './converters/rayjob.js';
