@@ -240,6 +240,52 @@ describe('tenant-registry tokens and authentication (real PostgreSQL and NATS)',
     });
   });
 
+  describe('platform-wide service accounts', () => {
+    it("should let the platform tenant's service account read another tenant, and nothing more", async () => {
+      const [platform] = await db.query<Array<{ id: string }>>(
+        `SELECT id FROM tenant_registry.tenants WHERE is_platform`,
+      );
+      const saId = randomUUID();
+      await db.query(
+        `INSERT INTO tenant_registry.service_accounts (id, tenant_id, name, role) VALUES ($1, $2, 'eval-loop', 'service')`,
+        [saId, platform!.id],
+      );
+      const key = generateApiKey();
+      await db.query(
+        `INSERT INTO tenant_registry.api_keys (id, tenant_id, prefix, secret_hash, name, owner_service_account_id)
+         VALUES ($1, $2, $3, $4, 'eval-loop', $5)`,
+        [randomUUID(), platform!.id, key.prefix, key.secretHash, saId],
+      );
+      const res = await exchange(key.token);
+      expect(res.status).toBe(200);
+      const token = res.body.access_token as string;
+      expect(decodeJwt(token)).toMatchObject({ platform: true, roles: ['service'], typ: 'service_account' });
+
+      const other = await seed();
+      const read = await service.http
+        .get(`/api/v1/tenants/${other.tenantId}`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(read.status).toBe(200);
+      const write = await service.http
+        .patch(`/api/v1/tenants/${other.tenantId}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: 'taken over' });
+      expect(write.status).toBe(403);
+      expect((await rotate(token)).status).toBe(403);
+    });
+
+    it("should keep an ordinary tenant's tokens inside their tenant", async () => {
+      const mine = await seed({ role: 'tenant_admin' });
+      const other = await seed();
+      const token = (await exchange(mine.apiKey)).body.access_token as string;
+      expect(decodeJwt(token).platform).toBeUndefined();
+      const res = await service.http
+        .get(`/api/v1/tenants/${other.tenantId}`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(404);
+    });
+  });
+
   describe('key rotation', () => {
     it('should keep tokens signed by the old key valid and publish both keys', async () => {
       const before = await adminToken();

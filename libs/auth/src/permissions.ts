@@ -44,6 +44,7 @@ export const PERMISSIONS = [
   'billing:read',
   'prices:write',
   'billing:reprice',
+  'budgets:write',
   // eval-loop
   'eval:read',
   'eval:write',

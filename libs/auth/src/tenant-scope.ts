@@ -2,7 +2,7 @@
 // and the only way to get one is from a verified principal that may act in that tenant. A query
 // without a tenant filter therefore does not compile.
 import { NotFoundException } from '@nestjs/common';
-import { isPlatformAdmin, type Principal } from './principal.js';
+import { isPlatformAdmin, isPlatformWide, type Principal } from './principal.js';
 
 export class TenantScope {
   private constructor(
@@ -13,11 +13,11 @@ export class TenantScope {
 
   /**
    * The scope of `tenantId` for this caller, defaulting to the caller's own tenant. Another tenant's
-   * id answers 404 (not 403), so callers cannot learn which tenants exist; platform admins may act in
-   * any tenant.
+   * id answers 404 (not 403), so callers cannot learn which tenants exist; members of the platform
+   * tenant (platform admins, the plane's own service accounts) may act in any tenant.
    */
   static of(principal: Principal, tenantId: string = principal.tenantId): TenantScope {
-    if (tenantId !== principal.tenantId && !isPlatformAdmin(principal))
+    if (tenantId !== principal.tenantId && !isPlatformWide(principal))
       throw new NotFoundException('tenant not found');
     return new TenantScope(tenantId, principal);
   }
@@ -29,6 +29,7 @@ export class TenantScope {
       subjectType: 'service_account',
       tenantId,
       roles: ['service'],
+      platform: false,
       tokenId: 'system',
       expiresAt: Number.MAX_SAFE_INTEGER,
     });

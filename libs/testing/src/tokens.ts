@@ -14,6 +14,8 @@ export interface TestTokenClaims {
   subjectType?: 'user' | 'service_account';
   /** Lifetime in seconds (negative for an already expired token). Default 900. */
   ttlSeconds?: number;
+  /** A member of the platform tenant (acts across tenants with its role's permissions). */
+  platform?: boolean;
 }
 
 export interface TestIssuer {

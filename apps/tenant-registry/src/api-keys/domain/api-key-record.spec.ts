@@ -9,6 +9,7 @@ const principal = (role: Role, subjectType: Principal['subjectType'] = 'user'): 
   subjectType,
   tenantId: '6f1c2d3e-4a5b-4c6d-8e7f-0123456789ab',
   roles: [role],
+  platform: false,
   tokenId: 'jti',
   expiresAt: 0,
 });

@@ -72,6 +72,7 @@ export class ExchangeApiKey {
       subjectType: key.subjectType,
       tenantId: key.tenantId,
       roles: key.roles,
+      platform: key.tenantIsPlatform,
     });
     await this.credentials.touch(key.id);
     return { ...issued, tenantId: key.tenantId, roles: key.roles };

@@ -10,6 +10,8 @@ export interface TokenSubject {
   subjectType: 'user' | 'service_account';
   tenantId: string;
   roles: Role[];
+  /** A member of the platform tenant (acts across tenants with its role's permissions). */
+  platform?: boolean;
 }
 
 export interface IssuedToken {
@@ -33,6 +35,7 @@ export class TokenIssuer {
       tenant_id: subject.tenantId,
       roles: subject.roles,
       typ: subject.subjectType,
+      ...(subject.platform ? { platform: true } : {}),
     })
       .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
       .setSubject(subject.subject)

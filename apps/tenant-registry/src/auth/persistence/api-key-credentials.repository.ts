@@ -10,6 +10,8 @@ export interface ApiKeyCredentials {
   expiresAt: Date | null;
   revokedAt: Date | null;
   tenantActive: boolean;
+  /** The key belongs to the platform tenant: its tokens act across tenants. */
+  tenantIsPlatform: boolean;
   subject: string;
   subjectType: 'user' | 'service_account';
   /** Empty when the owner no longer belongs to the tenant or is disabled. */
@@ -23,6 +25,7 @@ interface Row {
   expires_at: Date | null;
   revoked_at: Date | null;
   tenant_status: string;
+  is_platform: boolean;
   owner_user_id: string | null;
   owner_service_account_id: string | null;
   user_role: string | null;
@@ -41,7 +44,7 @@ export class ApiKeyCredentialsRepository {
 
   async findByPrefix(prefix: string): Promise<ApiKeyCredentials | undefined> {
     const rows = await this.db.query<Row[]>(
-      `SELECT k.id, k.tenant_id, k.secret_hash, k.expires_at, k.revoked_at, t.status AS tenant_status,
+      `SELECT k.id, k.tenant_id, k.secret_hash, k.expires_at, k.revoked_at, t.status AS tenant_status, t.is_platform,
               k.owner_user_id, k.owner_service_account_id, m.role AS user_role,
               sa.role AS sa_role, sa.disabled_at AS sa_disabled_at
          FROM tenant_registry.api_keys k
@@ -63,6 +66,7 @@ export class ApiKeyCredentialsRepository {
       expiresAt: r.expires_at,
       revokedAt: r.revoked_at,
       tenantActive: r.tenant_status === 'active',
+      tenantIsPlatform: r.is_platform,
       subject: (isUser ? r.owner_user_id : r.owner_service_account_id) ?? '',
       subjectType: isUser ? 'user' : 'service_account',
       roles: isRole(role) ? [role] : [],
