@@ -7,3 +7,4 @@ export * from './token-verifier.js';
 export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './route-inventory.js';
+export * from './service-token.js';
