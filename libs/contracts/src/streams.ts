@@ -141,6 +141,11 @@ export const CONSUMERS = {
     durable: 'eval-loop',
     messageType: 'auraison.mp.v1.ExecutionEvent',
   },
+  evalTenantEvents: {
+    stream: 'tenantEvents',
+    durable: 'eval-loop',
+    messageType: 'auraison.mp.v1.TenantEvent',
+  },
 } as const satisfies Record<string, ConsumerDeclaration>;
 
 export type ConsumerKey = keyof typeof CONSUMERS;
