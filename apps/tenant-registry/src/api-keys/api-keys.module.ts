@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { ServiceAccountsModule } from '../service-accounts/service-accounts.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { OutboxRelay } from './application/outbox-relay.service.js';
 import { TenantChangeNotifier } from './application/tenant-change.notifier.js';
 import { TenantEventRecorder } from './application/tenant-event.recorder.js';

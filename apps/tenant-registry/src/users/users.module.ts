@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { EventsModule } from '../events/events.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { MembersController } from './api/members.controller.js';

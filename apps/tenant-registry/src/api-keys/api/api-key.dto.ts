@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { invalidField } from '../../common/api/errors.js';
-import { ListQueryDto } from '../../common/api/list-query.dto.js';
-import { PageMetaDto } from '../../common/api/page.dto.js';
+import { invalidField, ListQueryDto, PageMetaDto } from '@auraison/api-kit';
 import { displayPrefix } from '../../auth/domain/api-key.js';
 import type { CreateApiKeyCommand, CreatedApiKey } from '../application/manage-api-keys.usecase.js';
 import type { ApiKeyOwner, ApiKeyRecord } from '../domain/api-key-record.js';

@@ -7,8 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@auraison/auth';
-import { pageRequest } from '../../common/api/list-query.dto.js';
-import { toPageResponse, type PageResponse } from '../../common/api/page.dto.js';
+import { pageRequest, toPageResponse, type PageResponse } from '@auraison/api-kit';
 import { TenantIdParams } from '../../tenants/api/tenant.dto.js';
 import { ManageApiKeys } from '../application/manage-api-keys.usecase.js';
 import {

@@ -3,8 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal, Role, TenantScope } from '@auraison/auth';
 import { LOGGER, type Logger } from '@auraison/observability';
 import { displayPrefix, generateApiKey } from '../../auth/domain/api-key.js';
-import { conflictField, forbiddenField, invalidField, notFound } from '../../common/api/errors.js';
-import type { Page, PageRequest } from '../../common/domain/cursor.js';
+import {
+  conflictField,
+  forbiddenField,
+  invalidField,
+  notFound,
+  type Page,
+  type PageRequest,
+} from '@auraison/api-kit';
 import { ServiceAccountRepository } from '../../service-accounts/persistence/service-account.repository.js';
 import { ReadTenants } from '../../tenants/application/read-tenants.usecase.js';
 import { MembershipRepository } from '../../users/persistence/membership.repository.js';

@@ -2,9 +2,16 @@
 // returns can leak a key.
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { toPage, type CursorPosition, type Page, type PageRequest } from '../../common/domain/cursor.js';
-import { createdAtText, keysetTail } from '../../common/persistence/keyset.js';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import {
+  toPage,
+  type CursorPosition,
+  type Page,
+  type PageRequest,
+  createdAtText,
+  keysetTail,
+  TransactionRunner,
+  type Queryable,
+} from '@auraison/api-kit';
 import type { ApiKeyOwner, ApiKeyRecord } from '../domain/api-key-record.js';
 
 interface Row {

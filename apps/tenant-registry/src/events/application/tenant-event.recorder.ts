@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SUBJECTS, TenantEventMessage } from '@auraison/contracts';
 import { childContext, formatTraceparent, TRACEPARENT_HEADER } from '@auraison/observability';
-import type { Tx } from '../../common/persistence/transaction-runner.js';
+import type { Tx } from '@auraison/api-kit';
 import { tenantEvent, type TenantChange } from '../domain/tenant-event.js';
 import { OutboxRepository } from '../persistence/outbox.repository.js';
 import { TenantChangeNotifier } from './tenant-change.notifier.js';

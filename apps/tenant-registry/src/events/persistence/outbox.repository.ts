@@ -1,7 +1,7 @@
 // tenant_registry.outbox: TenantEvents written in the same transaction as the change they announce,
 // published by the OutboxRelay in id order and then marked published.
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 
 const TABLE = 'tenant_registry.outbox';
 // Only one relay (one replica) publishes at a time, so events leave in id order.

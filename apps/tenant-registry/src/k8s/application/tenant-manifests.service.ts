@@ -1,7 +1,7 @@
 // Loads what the manifests are rendered from: the tenant and its enabled service accounts.
 import { Injectable } from '@nestjs/common';
 import { TenantScope, type Principal } from '@auraison/auth';
-import { notFound } from '../../common/api/errors.js';
+import { notFound } from '@auraison/api-kit';
 import { ServiceAccountRepository } from '../../service-accounts/persistence/service-account.repository.js';
 import { TenantRepository } from '../../tenants/persistence/tenant.repository.js';
 import { manifestsToYaml, renderTenantManifests, type KubernetesObject } from '../domain/manifests.js';

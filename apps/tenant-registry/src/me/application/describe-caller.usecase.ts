@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ROLE_PERMISSIONS, TenantScope, type Permission, type Principal } from '@auraison/auth';
-import { notFound } from '../../common/api/errors.js';
+import { notFound } from '@auraison/api-kit';
 import { ServiceAccountRepository } from '../../service-accounts/persistence/service-account.repository.js';
 import type { Tenant } from '../../tenants/domain/tenant.js';
 import { TenantRepository } from '../../tenants/persistence/tenant.repository.js';

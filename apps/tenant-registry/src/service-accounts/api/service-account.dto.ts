@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageMetaDto } from '../../common/api/page.dto.js';
+import { PageMetaDto } from '@auraison/api-kit';
 import type { CreateServiceAccountCommand } from '../application/manage-service-accounts.usecase.js';
 import {
   SERVICE_ACCOUNT_NAME,

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { canGrantRole, type Principal } from '@auraison/auth';
-import { conflictField, forbiddenField, notFound } from '../../common/api/errors.js';
-import type { Page, PageRequest } from '../../common/domain/cursor.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import {
+  conflictField,
+  forbiddenField,
+  notFound,
+  type Page,
+  type PageRequest,
+  TransactionRunner,
+} from '@auraison/api-kit';
 import { TenantEventRecorder } from '../../events/application/tenant-event.recorder.js';
 import { ReadTenants } from '../../tenants/application/read-tenants.usecase.js';
 import type { ServiceAccount, ServiceAccountRole } from '../domain/service-account.js';

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { toPage, type CursorPosition, type Page, type PageRequest } from '../../common/domain/cursor.js';
-import { createdAtText, keysetTail } from '../../common/persistence/keyset.js';
-import { uniqueViolation } from '../../common/persistence/postgres-errors.js';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import {
+  toPage,
+  type CursorPosition,
+  type Page,
+  type PageRequest,
+  createdAtText,
+  keysetTail,
+  uniqueViolation,
+  TransactionRunner,
+  type Queryable,
+} from '@auraison/api-kit';
 import type { ServiceAccount, ServiceAccountRole } from '../domain/service-account.js';
 
 interface Row {

@@ -13,7 +13,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { PageMetaDto } from '../../common/api/page.dto.js';
+import { PageMetaDto } from '@auraison/api-kit';
 import type { Tenant } from '../domain/tenant.js';
 import { TENANT_STATUSES } from '../domain/tenant.js';
 import type { TenantPatch } from '../domain/tenant-rules.js';

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@auraison/auth';
-import { ListQueryDto, pageRequest } from '../../common/api/list-query.dto.js';
-import { toPageResponse, type PageResponse } from '../../common/api/page.dto.js';
+import { ListQueryDto, pageRequest, toPageResponse, type PageResponse } from '@auraison/api-kit';
 import { CreateTenant } from '../application/create-tenant.usecase.js';
 import { ReadTenants } from '../application/read-tenants.usecase.js';
 import { SetTenantStatus } from '../application/set-tenant-status.usecase.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isPlatformAdmin, PlatformScope, TenantScope, type Principal } from '@auraison/auth';
-import { notFound } from '../../common/api/errors.js';
-import type { Page, PageRequest } from '../../common/domain/cursor.js';
+import { notFound, type Page, type PageRequest } from '@auraison/api-kit';
 import type { Tenant } from '../domain/tenant.js';
 import { TenantRepository } from '../persistence/tenant.repository.js';
 

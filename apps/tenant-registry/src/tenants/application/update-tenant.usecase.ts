@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isPlatformAdmin, TenantScope, type Principal } from '@auraison/auth';
 import type { EnvironmentName } from '@auraison/contracts';
-import { conflictField, forbiddenField, invalidField, notFound } from '../../common/api/errors.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { conflictField, forbiddenField, invalidField, notFound, TransactionRunner } from '@auraison/api-kit';
 import { TenantEventRecorder } from '../../events/application/tenant-event.recorder.js';
 import { TenantEventType } from '../../events/domain/tenant-event.js';
 import { namespaceProblem } from '../domain/namespace.js';

@@ -3,11 +3,17 @@
 import { Injectable } from '@nestjs/common';
 import type { PlatformScope, TenantScope } from '@auraison/auth';
 import type { EnvironmentName } from '@auraison/contracts';
-import type { CursorPosition, Page, PageRequest } from '../../common/domain/cursor.js';
-import { toPage } from '../../common/domain/cursor.js';
-import { createdAtText, keysetTail } from '../../common/persistence/keyset.js';
-import { uniqueViolation } from '../../common/persistence/postgres-errors.js';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import {
+  type CursorPosition,
+  type Page,
+  type PageRequest,
+  toPage,
+  createdAtText,
+  keysetTail,
+  uniqueViolation,
+  TransactionRunner,
+  type Queryable,
+} from '@auraison/api-kit';
 import { normalizeDecimal } from '../domain/decimal.js';
 import type { Quota, Tenant, TenantStatusName } from '../domain/tenant.js';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageMetaDto } from '../../common/api/page.dto.js';
+import { PageMetaDto } from '@auraison/api-kit';
 import type { AddMemberCommand } from '../application/add-member.usecase.js';
 import { MEMBER_ROLES, type Member, type MemberRole } from '../domain/membership.js';
 

@@ -7,8 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission, type Principal } from '@auraison/auth';
-import { ListQueryDto, pageRequest } from '../../common/api/list-query.dto.js';
-import { toPageResponse, type PageResponse } from '../../common/api/page.dto.js';
+import { ListQueryDto, pageRequest, toPageResponse, type PageResponse } from '@auraison/api-kit';
 import { TenantIdParams } from '../../tenants/api/tenant.dto.js';
 import { AddMember } from '../application/add-member.usecase.js';
 import { ChangeMemberRole } from '../application/change-member-role.usecase.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@auraison/auth';
-import { notFound } from '../../common/api/errors.js';
-import type { Page, PageRequest } from '../../common/domain/cursor.js';
+import { notFound, type Page, type PageRequest } from '@auraison/api-kit';
 import { ReadTenants } from '../../tenants/application/read-tenants.usecase.js';
 import type { Member } from '../domain/membership.js';
 import { MembershipRepository } from '../persistence/membership.repository.js';

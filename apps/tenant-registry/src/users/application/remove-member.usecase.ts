@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScope, type Principal } from '@auraison/auth';
-import { notFound } from '../../common/api/errors.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { notFound, TransactionRunner } from '@auraison/api-kit';
 import { TenantEventRecorder } from '../../events/application/tenant-event.recorder.js';
 import { TenantEventType } from '../../events/domain/tenant-event.js';
 import { TenantRepository } from '../../tenants/persistence/tenant.repository.js';

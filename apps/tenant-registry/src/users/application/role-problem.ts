@@ -1,5 +1,5 @@
 import type { HttpException } from '@nestjs/common';
-import { conflictField, forbiddenField, invalidField } from '../../common/api/errors.js';
+import { conflictField, forbiddenField, invalidField } from '@auraison/api-kit';
 import type { RoleProblem } from '../domain/membership.js';
 
 export function roleProblemException(problem: RoleProblem): HttpException {

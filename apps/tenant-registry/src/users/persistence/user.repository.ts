@@ -1,7 +1,7 @@
 // Users are global (one email, many tenants). This repository is only used to link a user to a tenant:
 // what a tenant sees of its users comes through MembershipRepository, filtered by its scope.
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../common/persistence/transaction-runner.js';
+import type { Queryable } from '@auraison/api-kit';
 
 @Injectable()
 export class UserRepository {

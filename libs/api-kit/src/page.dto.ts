@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Page } from '../domain/cursor.js';
+import type { Page } from './cursor.js';
 
 /** `{ items, next_cursor }` of every list. */
 export interface PageResponse<T> {

@@ -1,5 +1,5 @@
-// SQL fragments for keyset pagination on (created_at, id); see common/domain/cursor.ts.
-import type { PageRequest } from '../domain/cursor.js';
+// SQL fragments for keyset pagination on (created_at, id); see cursor.ts.
+import type { PageRequest } from './cursor.js';
 
 /** created_at in UTC with microseconds, as cursors carry it. */
 export function createdAtText(column: string): string {
