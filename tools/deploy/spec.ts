@@ -279,7 +279,29 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   // (a Secret volume) and an egress rule to that API server: deploy/README.md, "Tenant namespaces".
   MP_KUBECONFIG: { kind: 'app-default', why: 'reconciler off: no kubeconfig mounted by default' },
   MP_K8S_RESYNC_SECONDS: { kind: 'app-default', why: 'every 300 s' },
+  // eval-loop: reads the other services' APIs with a platform service account's key.
+  MP_TENANT_REGISTRY_URL: { kind: 'value', value: () => serviceUrl(TENANT_REGISTRY) },
+  MP_OBSERVABILITY_URL: { kind: 'value', value: () => serviceUrl('observability-store') },
+  MP_BILLING_URL: { kind: 'value', value: () => serviceUrl('billing') },
+  MP_SERVICE_API_KEY: { kind: 'secret', secret: (app) => `${app}-service-key`, key: 'api-key', optional: true },
+  EVAL_SCHEDULE: { kind: 'app-default', why: '@daily' },
+  EVAL_EVERY_N_EXECUTIONS: { kind: 'app-default', why: 'every 100 terminal executions of a tenant' },
+  EVAL_WINDOW_HOURS: { kind: 'app-default', why: '24 h windows' },
+  EVAL_MIN_SAMPLE_SIZE: { kind: 'app-default', why: '30 runs' },
+  EVAL_LABEL_KEY: { kind: 'app-default', why: 'job_kind' },
+  // W&B stays off until a team sets its entity, project and key (deploy/README.md).
+  WANDB_BASE_URL: { kind: 'app-default', why: 'https://api.wandb.ai' },
+  WANDB_ENTITY: { kind: 'app-default', why: 'W&B off unless set' },
+  WANDB_PROJECT: { kind: 'app-default', why: 'W&B off unless set' },
+  WANDB_API_KEY: { kind: 'secret', secret: (app) => `${app}-wandb`, key: 'api-key', optional: true },
+  WANDB_JOB_ID_KEY: { kind: 'app-default', why: 'job_id' },
 };
+
+function serviceUrl(app: string): string {
+  const spec = APPS.find((a) => a.name === app);
+  if (!spec) throw new Error(`tools/local/apps.ts has no ${app}`);
+  return `http://${app}:${spec.httpPort}`;
+}
 
 /** Variables Node itself reads, which the manifests may set although no app schema names them. */
 export const RUNTIME_ENV = ['NODE_OPTIONS'] as const;
