@@ -283,7 +283,12 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   MP_TENANT_REGISTRY_URL: { kind: 'value', value: () => serviceUrl(TENANT_REGISTRY) },
   MP_OBSERVABILITY_URL: { kind: 'value', value: () => serviceUrl('observability-store') },
   MP_BILLING_URL: { kind: 'value', value: () => serviceUrl('billing') },
-  MP_SERVICE_API_KEY: { kind: 'secret', secret: (app) => `${app}-service-key`, key: 'api-key', optional: true },
+  MP_SERVICE_API_KEY: {
+    kind: 'secret',
+    secret: (app) => `${app}-service-key`,
+    key: 'api-key',
+    optional: true,
+  },
   EVAL_SCHEDULE: { kind: 'app-default', why: '@daily' },
   EVAL_EVERY_N_EXECUTIONS: { kind: 'app-default', why: 'every 100 terminal executions of a tenant' },
   EVAL_WINDOW_HOURS: { kind: 'app-default', why: '24 h windows' },
