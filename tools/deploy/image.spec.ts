@@ -78,7 +78,8 @@ afterAll(async () => {
   const nc = await connect({ servers: natsUrl() });
   await deleteNamespace(await jetstreamManager(nc), namespace);
   await nc.close();
-}, 60_000);
+  // Removing two npm installs' worth of files takes a while on a busy machine.
+}, 300_000);
 
 /** Builds one app's runtime stage. */
 async function buildImage(app: string): Promise<StageState> {
