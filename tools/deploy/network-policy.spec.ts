@@ -245,6 +245,8 @@ function documentedFlows(plane: Plane, env: 'dev' | 'prod'): Set<string> {
   // eval-loop reads observability-store and billing
   allowed.add(key(server('eval-loop'), server('observability-store'), 3003));
   allowed.add(key(server('eval-loop'), server('billing'), 3004));
+  // policy-engine's scope dry run reads observability-store
+  allowed.add(key(server('policy-engine'), server('observability-store'), 3003));
   // the control plane: policy-engine's gRPC and HTTP
   allowed.add(key(CONTROL_PLANE, server('policy-engine'), 3002));
   allowed.add(key(CONTROL_PLANE, server('policy-engine'), 50051));

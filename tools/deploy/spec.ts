@@ -80,7 +80,8 @@ export const DEPLOY: Readonly<Record<string, AppDeploySpec>> = {
     resources: { dev: small, prod: prodDefault },
   },
   'policy-engine': {
-    calls: [TENANT_REGISTRY],
+    // observability-store: the dry run of a proposed scope reads recorded tool calls.
+    calls: [TENANT_REGISTRY, 'observability-store'],
     ingressPaths: ['/api'],
     controlPlane: true,
     replicas: { dev: 1, prod: 3 },
@@ -279,6 +280,13 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   // (a Secret volume) and an egress rule to that API server: deploy/README.md, "Tenant namespaces".
   MP_KUBECONFIG: { kind: 'app-default', why: 'reconciler off: no kubeconfig mounted by default' },
   MP_K8S_RESYNC_SECONDS: { kind: 'app-default', why: 'every 300 s' },
+  // policy-engine
+  MP_ACTUATION_TOOLS: { kind: 'app-default', why: 'publish_cmd_vel and Nav2 goal tools' },
+  MP_RESERVATION_GRACE_S: { kind: 'app-default', why: "300 s after a job's max duration" },
+  MP_MAX_JOB_DURATION_S: { kind: 'app-default', why: 'a week' },
+  MP_GATE_MAX_DURATION_S: { kind: 'app-default', why: 'a day' },
+  MP_POLICY_POLL_MS: { kind: 'app-default', why: '250 ms fallback to the invalidation broadcast' },
+  MP_SWEEP_INTERVAL_MS: { kind: 'app-default', why: 'every 5 s' },
   // eval-loop: reads the other services' APIs with a platform service account's key.
   MP_TENANT_REGISTRY_URL: { kind: 'value', value: () => serviceUrl(TENANT_REGISTRY) },
   MP_OBSERVABILITY_URL: { kind: 'value', value: () => serviceUrl('observability-store') },

@@ -95,6 +95,8 @@ describe('production bundles (plain Node, real PostgreSQL and NATS)', () => {
         MP_NATS_NAMESPACE: namespace,
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
+        // Any free port, so a running `npm start` (which holds 50051) does not get in the way.
+        GRPC_PORT: '0',
         LOG_LEVEL: 'info',
       };
       const migrate = spawnSync(process.execPath, [paths.migrate], {

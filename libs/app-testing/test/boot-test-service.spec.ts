@@ -8,6 +8,8 @@ import { ObservabilityModule, type Logger } from '@auraison/observability';
 import { PersistenceModule, type ServiceDatabaseOptions } from '@auraison/persistence';
 import type { ServiceDefinition } from '@auraison/runtime';
 import { adminDatabaseUrl, natsUrl } from '@auraison/testing';
+import { createConnection, createServer } from 'node:net';
+import { Transport } from '@nestjs/microservices';
 import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { bootTestService } from '../src/index.js';
@@ -100,6 +102,53 @@ describe('bootTestService (real PostgreSQL and NATS)', () => {
     } finally {
       await service.close();
     }
+  });
+
+  it('should start the transports a service serves beside HTTP and give their address', async () => {
+    const withTcp: ServiceDefinition<BaseServiceConfig> = {
+      ...things,
+      microservices: async (app) => {
+        const port = await new Promise<number>((resolve) => {
+          const s = createServer().listen(0, '127.0.0.1', () => {
+            const p = (s.address() as { port: number }).port;
+            s.close(() => resolve(p));
+          });
+        });
+        app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+        return [{ transport: 'tcp', address: `127.0.0.1:${port}` }];
+      },
+    };
+    const service = await bootTestService(withTcp);
+    try {
+      const [host, port] = service.address('tcp').split(':');
+      const connected = await new Promise<boolean>((resolve) => {
+        const socket = createConnection({ host, port: Number(port) }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      expect(connected).toBe(true);
+      expect(() => service.address('grpc')).toThrow(/serves no grpc transport/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('should boot a replica on the same database and namespace that leaves both to the first on close', async () => {
+    const first = await bootTestService(things);
+    const replica = await bootTestService(things, { replicaOf: first });
+    try {
+      expect(replica.database.name).toBe(first.database.name);
+      expect(replica.namespace).toBe(first.namespace);
+      expect((await replica.waitReady()).ready).toBe(true);
+      await replica.close();
+      expect(await databaseExists(first.database.name)).toBe(true);
+      expect(await namespaceStreams(first.namespace)).toHaveLength(2);
+    } finally {
+      await first.close();
+    }
+    expect(await databaseExists(first.database.name)).toBe(false);
   });
 
   it('should clean up and rethrow when the service cannot be configured', async () => {

@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError, type BaseServiceConfig, type Env } from '@auraison/config';
 import { createLogger, PinoNestLogger, type Logger } from '@auraison/observability';
 import { setupApiDocs } from './api-docs.js';
-import type { ServiceDefinition } from './service-definition.js';
+import type { MicroserviceEndpoint, ServiceDefinition } from './service-definition.js';
 
 /** Largest HTTP body accepted by default (1 MiB); bigger bodies get 413. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -15,6 +15,8 @@ export interface ServiceApp<C extends BaseServiceConfig> {
   app: NestFastifyApplication;
   config: C;
   logger: Logger;
+  /** Transports connected beside HTTP by `definition.microservices` (not started yet). */
+  endpoints: MicroserviceEndpoint[];
 }
 
 /** Builds the Nest application of a service without listening (tests call this too). */
@@ -41,7 +43,8 @@ export async function createServiceApp<C extends BaseServiceConfig>(
     }),
   );
   if (definition.apiDocs) setupApiDocs(app, definition.name, definition.apiDocs);
-  return { app, config, logger };
+  const endpoints = (await definition.microservices?.(app, config, logger)) ?? [];
+  return { app, config, logger, endpoints };
 }
 
 /** Longest a graceful shutdown may take before the process exits anyway (Kubernetes waits 30 s). */
@@ -83,7 +86,14 @@ export async function runService<C extends BaseServiceConfig>(
   definition: ServiceDefinition<C>,
 ): Promise<void> {
   try {
-    const { app, config, logger } = await createServiceApp(definition);
+    const { app, config, logger, endpoints } = await createServiceApp(definition);
+    // Other transports first: once HTTP says "listening", every door is open.
+    await app.startAllMicroservices();
+    for (const e of endpoints)
+      logger.info(
+        { transport: e.transport, address: e.address },
+        `${definition.name} ${e.transport} listening on ${e.address}`,
+      );
     await app.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
     // The bound address, not the configured one: HTTP_PORT=0 picks a free port.
     const address = app.getHttpServer().address();

@@ -65,6 +65,28 @@ describe('createServiceApp', () => {
     expect(res.status).toBe(413);
   });
 
+  it('should connect the transports of the microservices hook and report where they listen', async () => {
+    const seen: string[] = [];
+    const withHook: ServiceDefinition<BaseServiceConfig> = {
+      ...tiny,
+      microservices: (hooked, config) => {
+        seen.push(`${typeof hooked.connectMicroservice}:${config.HTTP_HOST}`);
+        return [{ transport: 'test', address: '127.0.0.1:1' }];
+      },
+    };
+    const created = await createServiceApp(withHook, {
+      DATABASE_URL: 'postgres://unused@127.0.0.1/x',
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      expect(seen).toEqual(['function:127.0.0.1']);
+      expect(created.endpoints).toEqual([{ transport: 'test', address: '127.0.0.1:1' }]);
+    } finally {
+      await created.app.close();
+    }
+  });
+
   it('should fail before creating anything when the environment is invalid', async () => {
     await expect(createServiceApp(tiny, { NATS_URL: 'http://x' })).rejects.toBeInstanceOf(ConfigError);
     await expect(createServiceApp(tiny, { NATS_URL: 'http://x' })).rejects.toThrow(

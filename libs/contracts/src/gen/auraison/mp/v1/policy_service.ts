@@ -165,7 +165,23 @@ export interface GetQuotaResponse {
     | Date
     | undefined;
   /** End of the current period (exclusive). */
-  periodEnd?: Date | undefined;
+  periodEnd?:
+    | Date
+    | undefined;
+  /** GPU-hours used in the current period (settled and running jobs' actual GPU time). */
+  gpuHoursUsed?:
+    | number
+    | undefined;
+  /** Tokens used in the current period (input + output, from agent events). */
+  tokensUsed?:
+    | number
+    | undefined;
+  /** GPU-hours the tenant may use per period. */
+  gpuHoursLimit?:
+    | number
+    | undefined;
+  /** Tokens the tenant may use per period. */
+  tokenBudgetLimit?: number | undefined;
 }
 
 /** AdmitJobRequest asks to reserve quota for one job before it is dispatched. */
@@ -262,6 +278,28 @@ export interface GetAgentConfigResponse {
   maxTurns: number;
   /** Version of the configuration, recorded in the AgentEvent as agent_config_version. */
   configVersion: number;
+}
+
+/**
+ * PolicyError is the body of a failed request on the NATS door (`mp.policy.requests.<Method>`), encoded
+ * like the request (protobuf, or proto3 JSON when the request said `Content-Type: application/json`).
+ * The reply also carries the headers `Mp-Status` (the code as a decimal number; absent or `0` on
+ * success), `Mp-Status-Name` and `Mp-Error`, so a client can tell an error from a response before
+ * decoding. gRPC callers get the same code and message as the call's status.
+ */
+export interface PolicyError {
+  /** gRPC status code, e.g. 3 (INVALID_ARGUMENT), 5 (NOT_FOUND), 7 (PERMISSION_DENIED), 16 (UNAUTHENTICATED). */
+  code: number;
+  /** Name of the status code, e.g. `INVALID_ARGUMENT`. */
+  status: string;
+  /** What is wrong, for humans (names the offending field or rule). */
+  message: string;
+  /** Request field at fault (proto name, e.g. `gpu_count`), when one is. */
+  field?:
+    | string
+    | undefined;
+  /** Seconds after which a rate-limited request may succeed (RESOURCE_EXHAUSTED only). */
+  retryAfterS?: number | undefined;
 }
 
 export const AURAISON_MP_V1_PACKAGE_NAME = "auraison.mp.v1";
@@ -748,6 +786,18 @@ export const GetQuotaResponse: MessageFns<GetQuotaResponse> = {
     if (message.periodEnd !== undefined) {
       Timestamp.encode(toTimestamp(message.periodEnd), writer.uint32(66).fork()).join();
     }
+    if (message.gpuHoursUsed !== undefined) {
+      writer.uint32(73).double(message.gpuHoursUsed);
+    }
+    if (message.tokensUsed !== undefined) {
+      writer.uint32(80).int64(message.tokensUsed);
+    }
+    if (message.gpuHoursLimit !== undefined) {
+      writer.uint32(89).double(message.gpuHoursLimit);
+    }
+    if (message.tokenBudgetLimit !== undefined) {
+      writer.uint32(96).int64(message.tokenBudgetLimit);
+    }
     return writer;
   },
 
@@ -828,6 +878,38 @@ export const GetQuotaResponse: MessageFns<GetQuotaResponse> = {
             message.periodEnd = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.gpuHoursUsed = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tokensUsed = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.gpuHoursLimit = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.tokenBudgetLimit = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -882,6 +964,26 @@ export const GetQuotaResponse: MessageFns<GetQuotaResponse> = {
         : isSet(object.period_end)
         ? fromJsonTimestamp(object.period_end)
         : undefined,
+      gpuHoursUsed: isSet(object.gpuHoursUsed)
+        ? globalThis.Number(object.gpuHoursUsed)
+        : isSet(object.gpu_hours_used)
+        ? globalThis.Number(object.gpu_hours_used)
+        : undefined,
+      tokensUsed: isSet(object.tokensUsed)
+        ? globalThis.Number(object.tokensUsed)
+        : isSet(object.tokens_used)
+        ? globalThis.Number(object.tokens_used)
+        : undefined,
+      gpuHoursLimit: isSet(object.gpuHoursLimit)
+        ? globalThis.Number(object.gpuHoursLimit)
+        : isSet(object.gpu_hours_limit)
+        ? globalThis.Number(object.gpu_hours_limit)
+        : undefined,
+      tokenBudgetLimit: isSet(object.tokenBudgetLimit)
+        ? globalThis.Number(object.tokenBudgetLimit)
+        : isSet(object.token_budget_limit)
+        ? globalThis.Number(object.token_budget_limit)
+        : undefined,
     };
   },
 
@@ -910,6 +1012,18 @@ export const GetQuotaResponse: MessageFns<GetQuotaResponse> = {
     }
     if (message.periodEnd !== undefined) {
       obj.periodEnd = message.periodEnd.toISOString();
+    }
+    if (message.gpuHoursUsed !== undefined) {
+      obj.gpuHoursUsed = floatToJson(message.gpuHoursUsed);
+    }
+    if (message.tokensUsed !== undefined) {
+      obj.tokensUsed = Math.round(message.tokensUsed);
+    }
+    if (message.gpuHoursLimit !== undefined) {
+      obj.gpuHoursLimit = floatToJson(message.gpuHoursLimit);
+    }
+    if (message.tokenBudgetLimit !== undefined) {
+      obj.tokenBudgetLimit = Math.round(message.tokenBudgetLimit);
     }
     return obj;
   },
@@ -1749,9 +1863,136 @@ export const GetAgentConfigResponse: MessageFns<GetAgentConfigResponse> = {
   },
 };
 
+function createBasePolicyError(): PolicyError {
+  return { code: 0, status: "", message: "" };
+}
+
+export const PolicyError: MessageFns<PolicyError> = {
+  encode(message: PolicyError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.field !== undefined) {
+      writer.uint32(34).string(message.field);
+    }
+    if (message.retryAfterS !== undefined) {
+      writer.uint32(40).int32(message.retryAfterS);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PolicyError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePolicyError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.retryAfterS = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PolicyError {
+    return {
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      field: isSet(object.field) ? globalThis.String(object.field) : undefined,
+      retryAfterS: isSet(object.retryAfterS)
+        ? globalThis.Number(object.retryAfterS)
+        : isSet(object.retry_after_s)
+        ? globalThis.Number(object.retry_after_s)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PolicyError): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.field !== undefined) {
+      obj.field = message.field;
+    }
+    if (message.retryAfterS !== undefined) {
+      obj.retryAfterS = Math.round(message.retryAfterS);
+    }
+    return obj;
+  },
+};
+
 /**
  * PolicyService answers the control plane before every job dispatch and every agent spawn.
  * Every call carries `authorization: Bearer <jwt>` metadata from the tenant registry.
+ * The same requests and responses are served over NATS request-reply on `mp.policy.requests.<Method>`
+ * (e.g. `mp.policy.requests.AdmitJob`), protobuf or proto3 JSON, with the token in an `Authorization`
+ * header; a failed request is answered with a PolicyError and an `Mp-Status` header (see PolicyError).
  */
 
 export interface PolicyServiceClient {
@@ -1779,6 +2020,9 @@ export interface PolicyServiceClient {
 /**
  * PolicyService answers the control plane before every job dispatch and every agent spawn.
  * Every call carries `authorization: Bearer <jwt>` metadata from the tenant registry.
+ * The same requests and responses are served over NATS request-reply on `mp.policy.requests.<Method>`
+ * (e.g. `mp.policy.requests.AdmitJob`), protobuf or proto3 JSON, with the token in an `Authorization`
+ * header; a failed request is answered with a PolicyError and an `Mp-Status` header (see PolicyError).
  */
 
 export interface PolicyServiceController {
@@ -1840,6 +2084,9 @@ export const POLICY_SERVICE_NAME = "PolicyService";
 /**
  * PolicyService answers the control plane before every job dispatch and every agent spawn.
  * Every call carries `authorization: Bearer <jwt>` metadata from the tenant registry.
+ * The same requests and responses are served over NATS request-reply on `mp.policy.requests.<Method>`
+ * (e.g. `mp.policy.requests.AdmitJob`), protobuf or proto3 JSON, with the token in an `Authorization`
+ * header; a failed request is answered with a PolicyError and an `Mp-Status` header (see PolicyError).
  */
 export type PolicyServiceService = typeof PolicyServiceService;
 export const PolicyServiceService = {
