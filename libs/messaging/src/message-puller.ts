@@ -67,7 +67,11 @@ export class MessagePuller {
       await this.changed(left);
     }
     if (this.stopped) return [];
-    return this.buffer.splice(0, max);
+    const taken = this.buffer.splice(0, max);
+    // Room in the buffer: the pull loop may be waiting for it (with no pull outstanding, nothing else
+    // would wake it).
+    this.notify();
+    return taken;
   }
 
   /** Stops pulling and returns the messages received but not taken (the caller releases them). */
