@@ -64,6 +64,17 @@ export const STREAMS = {
     maxMessageBytes: MIB,
     description: 'Alert: alert rule transitions (eval-loop, billing, policy-engine)',
   },
+  audit: {
+    name: 'MP_AUDIT',
+    subjects: [SUBJECTS.auditCheckpoints],
+    // Checkpoints are what an outside anchor compares the database with: keep a year of them (one per
+    // tenant whose chain moved, per checkpoint interval).
+    maxAgeSeconds: 365 * DAY,
+    duplicateWindowSeconds: 120,
+    maxMessageBytes: MIB,
+    description:
+      'Audit checkpoints: the head (seq, row_hash) of each tenant hash chain (observability-store)',
+  },
   dlq: {
     name: 'MP_DLQ',
     subjects: [`${DLQ_SUBJECT_PREFIX}.>`],
