@@ -287,6 +287,12 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   MP_GATE_MAX_DURATION_S: { kind: 'app-default', why: 'a day' },
   MP_POLICY_POLL_MS: { kind: 'app-default', why: '250 ms fallback to the invalidation broadcast' },
   MP_SWEEP_INTERVAL_MS: { kind: 'app-default', why: 'every 5 s' },
+  // billing
+  MP_BILLING_BATCH_SIZE: { kind: 'app-default', why: '500 usage events per ingest transaction' },
+  MP_BILLING_ACK_WAIT_SECONDS: { kind: 'app-default', why: "30 s before a dead replica's events move on" },
+  MP_BILLING_MAX_TOKENS_PER_EVENT: { kind: 'app-default', why: '1e10 tokens of one class per event' },
+  MP_BILLING_MAX_GPU_SECONDS: { kind: 'app-default', why: '1e10 GPU seconds per execution' },
+  MP_BILLING_PRICING_INTERVAL_SECONDS: { kind: 'app-default', why: 'looks for new rates every 30 s' },
   // eval-loop: reads the other services' APIs with a platform service account's key.
   MP_TENANT_REGISTRY_URL: { kind: 'value', value: () => serviceUrl(TENANT_REGISTRY) },
   MP_OBSERVABILITY_URL: { kind: 'value', value: () => serviceUrl('observability-store') },

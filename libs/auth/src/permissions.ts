@@ -111,6 +111,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'policy:read',
     'quota:admit',
     'events:read',
+    'billing:read',
     'eval:read',
   ],
 };
