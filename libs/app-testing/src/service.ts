@@ -80,7 +80,8 @@ export async function bootTestService<C extends BaseServiceConfig>(
   };
   try {
     const config = definition.loadConfig(env);
-    if (!options.skipMigrations && !owner) await applyMigrations(definition.database(config));
+    if (!options.skipMigrations && !owner && definition.database)
+      await applyMigrations(definition.database(config));
     const logger = createLogger({
       service: definition.name,
       level: config.LOG_LEVEL,
