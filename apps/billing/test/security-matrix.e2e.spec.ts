@@ -14,7 +14,7 @@ describe('billing security matrix (real PostgreSQL and NATS)', () => {
     const foreignTenantId = await addTenant(b);
     cells = await runSecurityMatrix({
       service: b.service,
-      token: (claims) => b.issuer.token(claims),
+      token: async (claims) => b.issuer.token(claims),
       tenantId,
       foreignTenantId,
     });

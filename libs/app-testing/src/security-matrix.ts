@@ -46,16 +46,24 @@ export interface MatrixCell {
   ok: boolean;
 }
 
-interface OpenApiParameter {
+export interface OpenApiParameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;
   schema?: { type?: string; enum?: unknown[]; format?: string; default?: unknown; minimum?: number };
 }
 
-type OpenApiDocument = {
-  paths?: Record<string, Record<string, { parameters?: OpenApiParameter[] }>>;
-};
+export interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  requestBody?: {
+    content?: Record<string, { schema?: { $ref?: string; properties?: Record<string, unknown> } }>;
+  };
+}
+
+export interface OpenApiDocument {
+  paths?: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+}
 
 const TENANT_PARAMS = new Set(['tenant_id', 'tenantId', 'tenant']);
 
@@ -169,7 +177,7 @@ function splitRoute(route: string): [string, string] {
 }
 
 /** Nest's `/api/v1/x/:id` is OpenAPI's `/api/v1/x/{id}`. */
-function openapiPath(template: string): string {
+export function openapiPath(template: string): string {
   return template.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
