@@ -11,8 +11,9 @@ import {
 } from '@nestjs/common';
 import { TransactionRunner } from '@auraison/api-kit';
 import { AlertMessage, SUBJECTS } from '@auraison/contracts';
-import { exponentialDelay, JetStreamPublisher } from '@auraison/messaging';
+import { JetStreamPublisher } from '@auraison/messaging';
 import { LOGGER, type Logger } from '@auraison/observability';
+import { PollingLoop } from '@auraison/runtime';
 import { TenantProjection } from '@auraison/tenancy';
 import { BILLING_OPTIONS, type BillingOptions } from '../../common/billing-options.js';
 import { periodFromStartDate } from '../../common/domain/period.js';
@@ -25,11 +26,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 @Injectable()
 export class BudgetAlertRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running?: Promise<void>;
-  private stopped = false;
-  private nudged = false;
-  private failures = 0;
-  private wake?: () => void;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -37,45 +34,29 @@ export class BudgetAlertRelay implements OnApplicationBootstrap, BeforeApplicati
     private readonly publisher: JetStreamPublisher,
     private readonly tenants: TenantProjection,
     private readonly metrics: BillingMetrics,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(BILLING_OPTIONS) private readonly options: BillingOptions,
-  ) {}
+    @Inject(LOGGER) logger: Logger,
+    @Inject(BILLING_OPTIONS) options: BillingOptions,
+  ) {
+    this.loop = new PollingLoop({
+      name: 'budget alert relay',
+      pollMs: options.alertPollMs,
+      maxBackoffMs: MAX_BACKOFF_MS,
+      logger,
+      round: async () => (await this.round()) >= BATCH,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.running = this.loop();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
+    await this.loop.stop();
   }
 
   /** A crossing just committed: publish now rather than at the next poll. */
   nudge(): void {
-    this.nudged = true;
-    if (this.failures === 0) this.wake?.();
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let delay = this.options.alertPollMs;
-      this.nudged = false;
-      try {
-        const published = await this.round();
-        this.failures = 0;
-        if (published >= BATCH) delay = 0;
-      } catch (err) {
-        this.failures += 1;
-        delay = exponentialDelay(this.failures, this.options.alertPollMs, MAX_BACKOFF_MS);
-        if (this.failures === 1 || this.failures % 10 === 0)
-          this.logger.warn(
-            { err: (err as Error).message, failures: this.failures, retry_in_ms: delay },
-            'budget alerts cannot be published, backing off',
-          );
-      }
-      if (delay > 0 && !(this.nudged && this.failures === 0) && !this.stopped) await this.sleep(delay);
-    }
+    this.loop.nudge();
   }
 
   private async round(): Promise<number> {
@@ -102,18 +83,5 @@ export class BudgetAlertRelay implements OnApplicationBootstrap, BeforeApplicati
       }
       return crossings.length;
     });
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.wake = done;
-    });
-    this.wake = undefined;
   }
 }

@@ -8,8 +8,8 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { exponentialDelay } from '@auraison/messaging';
 import { LOGGER, MetricsService, type Logger } from '@auraison/observability';
+import { PollingLoop } from '@auraison/runtime';
 import { Counter } from 'prom-client';
 import { OUTBOX_PUBLISHER, type OutboxPublisher } from '../persistence/jetstream-outbox.publisher.js';
 import { OutboxRepository, type OutboxMessage } from '../persistence/outbox.repository.js';
@@ -31,21 +31,24 @@ const DEFAULTS: OutboxRelayOptions = { pollMs: 200, batchSize: 100, maxBackoffMs
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly options: OutboxRelayOptions;
   private readonly published?: Counter<'result'>;
-  private running?: Promise<void>;
-  private stopped = false;
-  private nudged = false;
-  private failures = 0;
-  private wake?: () => void;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly outbox: OutboxRepository,
     @Inject(OUTBOX_PUBLISHER) private readonly publisher: OutboxPublisher,
     private readonly notifier: TenantChangeNotifier,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     @Optional() @Inject(OUTBOX_RELAY_OPTIONS) options?: Partial<OutboxRelayOptions>,
     @Optional() metrics?: MetricsService,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.loop = new PollingLoop({
+      name: 'outbox relay',
+      pollMs: this.options.pollMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+      logger,
+      round: async () => (await this.round()).claimed >= this.options.batchSize,
+    });
     if (metrics)
       this.published = new Counter({
         name: 'tenant_registry_outbox_messages_total',
@@ -57,43 +60,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     this.notifier.subscribe(() => this.nudge());
-    this.running = this.loop();
+    this.loop.start();
   }
 
   /** Finishes the batch in hand and stops (before NATS drains and the database closes). */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Publish now rather than at the next poll (a change just committed). */
   nudge(): void {
-    this.nudged = true;
-    if (this.failures === 0) this.wake?.();
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let delay = this.options.pollMs;
-      this.nudged = false;
-      try {
-        const round = await this.round();
-        if (this.failures > 0) this.logger.info({ after_failures: this.failures }, 'outbox relay recovered');
-        this.failures = 0;
-        if (round.claimed >= this.options.batchSize) delay = 0;
-      } catch (err) {
-        this.failures += 1;
-        delay = exponentialDelay(this.failures, this.options.pollMs, this.options.maxBackoffMs);
-        // Log the first failure and then every tenth, not every retry.
-        if (this.failures === 1 || this.failures % 10 === 0)
-          this.logger.warn(
-            { err: (err as Error).message, failures: this.failures, retry_in_ms: delay },
-            'outbox relay cannot publish, backing off',
-          );
-      }
-      if (delay > 0 && !(this.nudged && this.failures === 0) && !this.stopped) await this.sleep(delay);
-    }
+    this.loop.nudge();
   }
 
   /** One transaction: publish a batch in order, stop at the first failure, mark what went out. */
@@ -114,19 +91,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     if (result.error) throw result.error;
     return result;
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.wake = done;
-    });
-    this.wake = undefined;
   }
 }
 
