@@ -11,8 +11,11 @@ export interface Queryable {
 
 /** A running transaction. */
 export interface Tx extends Queryable {
-  /** Runs `fn` after COMMIT (never after a rollback). Errors are the callback's own business. */
-  afterCommit(fn: () => void): void;
+  /**
+   * Runs `fn` after COMMIT (never after a rollback), in registration order; `run` resolves once every
+   * hook has finished (an async hook is awaited) and rejects with the first hook that throws.
+   */
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
 // TypeORM answers UPDATE and DELETE with [rows, rowCount] and everything else with rows: always rows.
@@ -43,11 +46,11 @@ export class TransactionRunner {
   }
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const hooks: Array<() => void> = [];
+    const hooks: Array<() => void | Promise<void>> = [];
     const result = await this.db.transaction(async (manager) =>
       work({ ...queryable(manager), afterCommit: (fn) => hooks.push(fn) }),
     );
-    for (const hook of hooks) hook();
+    for (const hook of hooks) await hook();
     return result;
   }
 }

@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuditRepository } from '../audit/persistence/audit.repository.js';
 import { Clock } from '../common/application/clock.js';
 import { POLICY_ENGINE_OPTIONS, type PolicyEngineOptions } from '../common/application/options.js';
-import { TransactionRunner } from '../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { PolicyDoors } from '../doors/policy-doors.js';
 import { ExperimentRepository } from '../experiments/persistence/experiment.repository.js';
 import { GateRepository } from '../gates/persistence/gate.repository.js';

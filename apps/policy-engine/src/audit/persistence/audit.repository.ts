@@ -2,7 +2,7 @@
 // trigger rejects UPDATE and DELETE).
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 
 export type AuditAction =
   | 'role-default.changed'

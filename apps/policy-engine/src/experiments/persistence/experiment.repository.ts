@@ -2,7 +2,7 @@
 // is active per (tenant or platform, role); stopping keeps the row.
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 import type { Variant } from '../domain/assignment.js';
 
 export interface Experiment {

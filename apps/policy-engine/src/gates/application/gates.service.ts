@@ -8,7 +8,7 @@ import type { EnvironmentName } from '@auraison/contracts';
 import { Clock } from '../../common/application/clock.js';
 import { POLICY_ENGINE_OPTIONS, type PolicyEngineOptions } from '../../common/application/options.js';
 import { PolicyError } from '../../common/domain/policy-error.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { AuditRepository } from '../../audit/persistence/audit.repository.js';
 import { PolicyState } from '../../policy/application/policy-state.js';
 import { TenantAccess } from '../../policy/application/tenant-access.js';

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
 import type { EnvironmentName } from '@auraison/contracts';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 
 export interface Gate {
   tenantId: string;

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@auraison/auth';
 import { PolicyError } from '../../common/domain/policy-error.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { AuditRepository } from '../../audit/persistence/audit.repository.js';
 import { PolicyState } from '../../policy/application/policy-state.js';
 import { TenantAccess } from '../../policy/application/tenant-access.js';

@@ -2,7 +2,7 @@
 // Lifting deletes the row; the audit log keeps the history.
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 
 export const GLOBAL_LOCKDOWN = 'global';
 

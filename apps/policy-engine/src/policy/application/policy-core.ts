@@ -27,7 +27,7 @@ import { Clock } from '../../common/application/clock.js';
 import { POLICY_ENGINE_OPTIONS, type PolicyEngineOptions } from '../../common/application/options.js';
 import { JOB_ID, TRACE_ID, UUID } from '../../common/domain/ids.js';
 import { PolicyError } from '../../common/domain/policy-error.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { assignVariant } from '../../experiments/domain/assignment.js';
 import { decideAdmission, type QuotaPosition } from '../../quota/domain/admission.js';
 import { periodAt, type Period } from '../../quota/domain/period.js';

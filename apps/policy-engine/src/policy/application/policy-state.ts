@@ -17,7 +17,7 @@ import { NATS_CONNECTION, Namespace } from '@auraison/messaging';
 import { LOGGER, type Logger } from '@auraison/observability';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Clock } from '../../common/application/clock.js';
-import { TransactionRunner, type Tx } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Tx } from '@auraison/api-kit';
 import { POLICY_ENGINE_OPTIONS, type PolicyEngineOptions } from '../../common/application/options.js';
 import type { Experiment } from '../../experiments/persistence/experiment.repository.js';
 import { ExperimentRepository } from '../../experiments/persistence/experiment.repository.js';

@@ -6,7 +6,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { LOGGER, type Logger } from '@auraison/observability';
 import { Clock } from '../../common/application/clock.js';
 import { POLICY_ENGINE_OPTIONS, type PolicyEngineOptions } from '../../common/application/options.js';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { Gates } from '../../gates/application/gates.service.js';
 import { PolicyMetrics } from '../../metrics/policy-metrics.js';
 import { RateCounterRepository } from '../../rate-limits/persistence/rate-counter.repository.js';

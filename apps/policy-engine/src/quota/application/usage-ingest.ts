@@ -9,7 +9,7 @@ import { Injectable } from '@nestjs/common';
 import { CONSUMERS, ExecutionStatus, type AgentEvent, type ExecutionEvent } from '@auraison/contracts';
 import { ConsumeBatch, type BatchResult, type ConsumedMessage } from '@auraison/messaging';
 import { TenantProjection, type TenantRecord } from '@auraison/tenancy';
-import { TransactionRunner } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner } from '@auraison/api-kit';
 import { PolicyMetrics } from '../../metrics/policy-metrics.js';
 import { windowStart } from '../../rate-limits/domain/sliding-window.js';
 import { RateCounterRepository } from '../../rate-limits/persistence/rate-counter.repository.js';

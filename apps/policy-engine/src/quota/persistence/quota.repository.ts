@@ -4,7 +4,7 @@
 // counter that could drift.
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 import type { QuotaPosition } from '../domain/admission.js';
 
 export type ReservationStatus = 'open' | 'settled' | 'released' | 'expired';

@@ -2,7 +2,7 @@
 // transaction per batch. Every write is keyed so a redelivered batch changes nothing: the inbox
 // (consumer, event_id) admits each event once, and GPU time per job attempt only ever grows.
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../common/persistence/transaction-runner.js';
+import type { Queryable } from '@auraison/api-kit';
 
 export interface UsageDelta {
   tenantId: string;

@@ -2,7 +2,7 @@
 // check the limit in the same statement (ON CONFLICT ... DO UPDATE ... WHERE), so concurrent callers
 // on any replica can never push a window past it.
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 import type { RateKind } from '../domain/sliding-window.js';
 
 export interface RateKey {

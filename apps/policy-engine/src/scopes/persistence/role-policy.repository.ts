@@ -3,7 +3,7 @@
 // Documents are stored in the API's snake_case shape.
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@auraison/auth';
-import { TransactionRunner, type Queryable } from '../../common/persistence/transaction-runner.js';
+import { TransactionRunner, type Queryable } from '@auraison/api-kit';
 import type { PolicyDiff, RateLimits, RoleDefaults, RoleOverride } from '../domain/role-policy.js';
 
 interface StoredRateLimits {
