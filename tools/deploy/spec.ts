@@ -123,9 +123,13 @@ export const DEPLOY: Readonly<Record<string, AppDeploySpec>> = {
     calls: [TENANT_REGISTRY, 'observability-store', 'billing'],
     ingressPaths: ['/api'],
     controlPlane: false,
-    // One replica until its schedules are coordinated across replicas (two would both fire them).
-    replicas: { dev: 1, prod: 1 },
-    resources: { dev: small, prod: prodDefault },
+    // Runs are serialized per tenant by an advisory lock, so replicas never run one twice. A run holds
+    // its window in memory: about 1 GiB of heap per million events (apps/eval-loop/README.md).
+    replicas: { dev: 1, prod: 2 },
+    resources: {
+      dev: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '500m', memory: '768Mi' } },
+      prod: { requests: { cpu: '250m', memory: '1536Mi' }, limits: { cpu: '1', memory: '1536Mi' } },
+    },
   },
 };
 
@@ -314,6 +318,11 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   WANDB_PROJECT: { kind: 'app-default', why: 'W&B off unless set' },
   WANDB_API_KEY: { kind: 'secret', secret: (app) => `${app}-wandb`, key: 'api-key', optional: true },
   WANDB_JOB_ID_KEY: { kind: 'app-default', why: 'job_id' },
+  WANDB_MAX_ATTEMPTS: { kind: 'app-default', why: '5 attempts per W&B request' },
+  EVAL_AGENT_LOOKBACK_HOURS: { kind: 'app-default', why: 'agent events from 24 h before the window' },
+  EVAL_RUN_MAX_ATTEMPTS: { kind: 'app-default', why: '4 attempts before a run is reported failed' },
+  EVAL_RUN_RETRY_SECONDS: { kind: 'app-default', why: '30 s, doubled each retry' },
+  EVAL_WEBHOOK_ALLOW_PRIVATE: { kind: 'app-default', why: 'webhooks to private addresses refused' },
 };
 
 function serviceUrl(app: string): string {

@@ -49,6 +49,32 @@ export const evalLoopEnv = baseServiceEnv({ httpPort: 3005 }).extend({
     .min(1)
     .default(30)
     .describe('below this many runs a slice is a small sample'),
+  EVAL_AGENT_LOOKBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30)
+    .default(24)
+    .describe(
+      "agent events this many hours before a window are read too (they dispatched the window's jobs)",
+    ),
+  EVAL_RUN_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(4)
+    .describe('attempts of an evaluation run before it is reported failed'),
+  EVAL_RUN_RETRY_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(3600)
+    .default(30)
+    .describe('delay before the first retry of a failed run, doubled for each later one'),
+  EVAL_WEBHOOK_ALLOW_PRIVATE: z
+    .stringbool()
+    .default(false)
+    .describe('allow alert webhooks to loopback, private and link-local addresses'),
   EVAL_LABEL_KEY: z
     .string()
     .min(1)
@@ -66,6 +92,13 @@ export const evalLoopEnv = baseServiceEnv({ httpPort: 3005 }).extend({
   WANDB_ENTITY: z.string().optional().describe('W&B entity (team or user); W&B is off without it'),
   WANDB_PROJECT: z.string().optional().describe('W&B project; W&B is off without it'),
   WANDB_API_KEY: z.string().optional().describe('W&B API key (secret); W&B is off without it'),
+  WANDB_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(5)
+    .describe('attempts per W&B request (429 and 5xx back off from 0.5 s, doubling) before the run degrades'),
   WANDB_JOB_ID_KEY: z.string().min(1).default('job_id').describe("run config key holding the plane's job id"),
 });
 

@@ -5,6 +5,13 @@ import { databaseOptions } from './database.js';
 
 export const evalLoopService: ServiceDefinition<EvalLoopConfig> = {
   name: SERVICE_NAME,
+  apiDocs: {
+    title: 'Auraison eval-loop',
+    description:
+      'Evaluation of agents per role, environment, model variant and job label, from the execution and agent ' +
+      'events of a window, job costs and W&B runs: runs, summaries, signals, alert rules and firing alerts. ' +
+      'Send an access token from the tenant registry as `Authorization: Bearer <token>`.',
+  },
   loadConfig: loadEvalLoopConfig,
   database: databaseOptions,
   rootModule: (config, logger) => AppModule.forRoot(config, logger),

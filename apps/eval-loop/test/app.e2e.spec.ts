@@ -42,7 +42,13 @@ describe('eval-loop (real PostgreSQL and NATS)', () => {
       const names: string[] = [];
       for await (const n of (await jetstreamManager(nc)).streams.names())
         if (n.startsWith(prefix)) names.push(n.slice(prefix.length));
-      expect(names.sort()).toEqual(['MP_ALERTS', 'MP_DLQ', 'MP_EVAL', 'MP_EXECUTION_EVENTS']);
+      expect(names.sort()).toEqual([
+        'MP_ALERTS',
+        'MP_DLQ',
+        'MP_EVAL',
+        'MP_EXECUTION_EVENTS',
+        'MP_TENANT_EVENTS',
+      ]);
     } finally {
       await nc.close();
     }
@@ -55,6 +61,26 @@ describe('eval-loop (real PostgreSQL and NATS)', () => {
     const families = expectPrometheusText(res.text);
     expect(families).toContain('process_cpu_seconds_total');
     expect(res.text).toContain('service="eval-loop"');
+  });
+
+  it('should serve its OpenAPI document with every eval route', async () => {
+    const res = await service.http.get('/api/docs/openapi.json');
+    expect(res.status).toBe(200);
+    expect(
+      Object.keys(res.body.paths as object)
+        .filter((p) => p.startsWith('/api/'))
+        .sort(),
+    ).toEqual([
+      '/api/v1/eval/alert-rules',
+      '/api/v1/eval/alert-rules/{rule_id}',
+      '/api/v1/eval/alerts',
+      '/api/v1/eval/runs',
+      '/api/v1/eval/runs/{run_id}',
+      '/api/v1/eval/signals',
+      '/api/v1/eval/summaries',
+      '/api/v1/eval/summaries/{run_id}',
+    ]);
+    expect(res.body.components.schemas.CreateAlertRuleDto.properties.webhook_secret.writeOnly).toBe(true);
   });
 
   it('should fail start-up naming DATABASE_URL when it is missing', async () => {

@@ -50,6 +50,7 @@ export async function startTestIssuer(issuer = 'test-tenant-registry'): Promise<
         tenant_id: claims.tenantId,
         roles: claims.roles,
         typ: claims.subjectType ?? 'user',
+        ...(claims.platform ? { platform: true } : {}),
       })
         .setProtectedHeader({ alg: 'EdDSA', kid })
         .setSubject(claims.subject ?? randomUUID())

@@ -183,16 +183,18 @@ export class WandbClient {
         });
       } catch (e) {
         lastProblem = `network error: ${(e as Error).message}`;
-        await sleep(this.backoff(attempt));
+        if (attempt < attempts) await sleep(this.backoff(attempt));
         continue;
       }
       if (res.status === 429 || res.status >= 500) {
         lastProblem = `HTTP ${res.status}`;
         const retryAfter = Number(res.headers.get('retry-after'));
         await res.body?.cancel();
-        await sleep(
-          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt),
-        );
+        // No sleep after the last attempt: the caller degrades at once.
+        if (attempt < attempts)
+          await sleep(
+            Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff(attempt),
+          );
         continue;
       }
       if (res.status === 401 || res.status === 403)

@@ -27,9 +27,11 @@ export interface AlertRuleInput {
   threshold: number;
   clearThreshold?: number;
   minSampleSize: number;
+  windowHours?: number;
   scope: AlertRuleScope;
   severity: AlertRule['severity'];
   webhookUrl?: string;
+  /** Write-only: stored, used to sign, never returned. Absent on update = keep the current one. */
   webhookSecret?: string;
 }
 
@@ -42,18 +44,19 @@ interface Row {
   threshold: number;
   clear_threshold: number | null;
   min_sample_size: number;
+  window_hours: number | null;
   scope: AlertRuleScope;
   severity: AlertRule['severity'];
   webhook_url: string | null;
-  webhook_secret: string | null;
+  has_webhook_secret: boolean;
   created_by: string;
   created_at: Date;
   created_at_text: string;
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, name, metric, direction, threshold, clear_threshold, min_sample_size, scope, severity,
-  webhook_url, webhook_secret, created_by, created_at, updated_at, ${createdAtText('created_at')} AS created_at_text`;
+const COLUMNS = `id, tenant_id, name, metric, direction, threshold, clear_threshold, min_sample_size, window_hours,
+  scope, severity, webhook_url, webhook_secret IS NOT NULL AS has_webhook_secret, created_by, created_at, updated_at, ${createdAtText('created_at')} AS created_at_text`;
 
 const toRule = (r: Row): StoredAlertRule => ({
   id: r.id,
@@ -64,10 +67,11 @@ const toRule = (r: Row): StoredAlertRule => ({
   threshold: r.threshold,
   ...(r.clear_threshold !== null ? { clearThreshold: r.clear_threshold } : {}),
   minSampleSize: r.min_sample_size,
+  ...(r.window_hours !== null ? { windowHours: r.window_hours } : {}),
   scope: r.scope,
   severity: r.severity,
   ...(r.webhook_url ? { webhookUrl: r.webhook_url } : {}),
-  hasWebhookSecret: r.webhook_secret !== null,
+  hasWebhookSecret: r.has_webhook_secret,
   createdBy: r.created_by,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -93,10 +97,16 @@ export class AlertRuleRepository {
   }
 
   /** One rule of the tenant (or a platform rule when `includePlatform`); undefined otherwise. */
-  async get(scope: TenantScope, id: string, includePlatform: boolean): Promise<StoredAlertRule | undefined> {
-    const rows = await this.tx.queryable.query<Row[]>(
+  async get(
+    scope: TenantScope,
+    id: string,
+    includePlatform: boolean,
+    db: Queryable = this.tx.queryable,
+  ): Promise<StoredAlertRule | undefined> {
+    const rows = await db.query<Row[]>(
       `SELECT ${COLUMNS} FROM eval_loop.alert_rules
-        WHERE id = $1 AND deleted_at IS NULL AND (tenant_id = $2 ${includePlatform ? 'OR tenant_id IS NULL' : ''})`,
+        WHERE id = $1 AND deleted_at IS NULL AND (tenant_id = $2 ${includePlatform ? 'OR tenant_id IS NULL' : ''})
+        FOR UPDATE`,
       [id, scope.tenantId],
     );
     return rows[0] ? toRule(rows[0]) : undefined;
@@ -111,8 +121,8 @@ export class AlertRuleRepository {
   ): Promise<void> {
     await db.query(
       `INSERT INTO eval_loop.alert_rules (id, tenant_id, name, metric, direction, threshold, clear_threshold,
-         min_sample_size, scope, severity, webhook_url, webhook_secret, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         min_sample_size, scope, severity, webhook_url, webhook_secret, created_by, window_hours)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         id,
         tenantId,
@@ -127,6 +137,7 @@ export class AlertRuleRepository {
         input.webhookUrl ?? null,
         input.webhookSecret ?? null,
         createdBy,
+        input.windowHours ?? null,
       ],
     );
   }
@@ -137,11 +148,12 @@ export class AlertRuleRepository {
     id: string,
     input: AlertRuleInput,
     includePlatform: boolean,
+    db: Queryable = this.tx.queryable,
   ): Promise<boolean> {
-    const rows = await this.tx.queryable.query<unknown[]>(
+    const rows = await db.query<unknown[]>(
       `UPDATE eval_loop.alert_rules SET name = $3, metric = $4, direction = $5, threshold = $6, clear_threshold = $7,
-         min_sample_size = $8, scope = $9, severity = $10, webhook_url = $11,
-         webhook_secret = COALESCE($12, CASE WHEN $11::text IS NULL THEN NULL ELSE webhook_secret END), updated_at = now()
+         min_sample_size = $8, scope = $9, severity = $10, webhook_url = $11, window_hours = $13,
+         webhook_secret = CASE WHEN $11::text IS NULL THEN NULL ELSE COALESCE($12, webhook_secret) END, updated_at = now()
        WHERE id = $1 AND deleted_at IS NULL AND (tenant_id = $2 ${includePlatform ? 'OR tenant_id IS NULL' : ''})
        RETURNING id`,
       [
@@ -157,13 +169,19 @@ export class AlertRuleRepository {
         input.severity,
         input.webhookUrl ?? null,
         input.webhookSecret ?? null,
+        input.windowHours ?? null,
       ],
     );
     return rows.length === 1;
   }
 
-  async delete(scope: TenantScope, id: string, includePlatform: boolean): Promise<boolean> {
-    const rows = await this.tx.queryable.query<unknown[]>(
+  async delete(
+    scope: TenantScope,
+    id: string,
+    includePlatform: boolean,
+    db: Queryable = this.tx.queryable,
+  ): Promise<boolean> {
+    const rows = await db.query<unknown[]>(
       `UPDATE eval_loop.alert_rules SET deleted_at = now()
         WHERE id = $1 AND deleted_at IS NULL AND (tenant_id = $2 ${includePlatform ? 'OR tenant_id IS NULL' : ''})
         RETURNING id`,
@@ -173,17 +191,25 @@ export class AlertRuleRepository {
   }
 
   /** Every live rule that applies to a tenant's evaluation: its own and the platform-wide ones. */
-  async rulesFor(
-    tenantId: string,
-    db: Queryable = this.tx.queryable,
-  ): Promise<Array<StoredAlertRule & { webhookSecret?: string }>> {
+  async rulesFor(tenantId: string, db: Queryable = this.tx.queryable): Promise<StoredAlertRule[]> {
     const rows = await db.query<Row[]>(
-      `SELECT ${COLUMNS} FROM eval_loop.alert_rules WHERE deleted_at IS NULL AND (tenant_id = $1 OR tenant_id IS NULL)`,
+      `SELECT ${COLUMNS} FROM eval_loop.alert_rules WHERE deleted_at IS NULL AND (tenant_id = $1 OR tenant_id IS NULL)
+        ORDER BY created_at, id`,
       [tenantId],
     );
-    return rows.map((r) => ({
-      ...toRule(r),
-      ...(r.webhook_secret ? { webhookSecret: r.webhook_secret } : {}),
-    }));
+    return rows.map(toRule);
+  }
+
+  /**
+   * Where a rule's webhook deliveries go, and the secret they are signed with (also for a rule deleted
+   * since: its last deliveries still go out). The only read of the secret.
+   */
+  async webhookTarget(ruleId: string): Promise<{ url: string; secret?: string } | undefined> {
+    const rows = await this.tx.queryable.query<
+      Array<{ webhook_url: string | null; webhook_secret: string | null }>
+    >(`SELECT webhook_url, webhook_secret FROM eval_loop.alert_rules WHERE id = $1`, [ruleId]);
+    const row = rows[0];
+    if (!row?.webhook_url) return undefined;
+    return { url: row.webhook_url, ...(row.webhook_secret ? { secret: row.webhook_secret } : {}) };
   }
 }

@@ -59,12 +59,43 @@ describe('computeSignals', () => {
     expect(s!.costMicrosPerSuccess).toBe(2_500_000n);
   });
 
-  it('should report W&B metric deltas against the previous window', () => {
+  it('should report W&B metric means and their deltas against the previous window', () => {
     const now = [job({ wandb: { 'eval/loss': 0.4, acc: 0.9 } }), job({ wandb: { 'eval/loss': 0.2 } })];
-    const before = [job({ wandb: { 'eval/loss': 0.5 } })];
-    const [s] = computeSignals(now, before);
+    const [before] = computeSignals([job({ wandb: { 'eval/loss': 0.5 } })]);
+    const [s] = computeSignals(now, [before!]);
+    expect(s!.wandbMetrics).toEqual({ 'eval/loss': expect.closeTo(0.3, 10), acc: 0.9 });
     expect(s!.wandbMetricDeltas['eval/loss']).toBeCloseTo(-0.2, 10);
     expect(s!.wandbMetricDeltas).not.toHaveProperty('acc');
+  });
+
+  it('should give no W&B deltas for a slice the previous window did not have', () => {
+    const [before] = computeSignals([job({ variant: 'other', wandb: { 'eval/loss': 0.5 } })]);
+    const [s] = computeSignals([job({ wandb: { 'eval/loss': 0.4 } })], [before!]);
+    expect(s!.wandbMetricDeltas).toEqual({});
+  });
+
+  it('should leave runs of unknown duration out of the percentiles and say NaN when none is known', () => {
+    const [s] = computeSignals([
+      job({ durationMs: 100 }),
+      job({ durationMs: undefined }),
+      job({ durationMs: 300 }),
+    ]);
+    expect(s!.runs).toBe(3);
+    expect(s!.latencyP50Ms).toBe(200);
+    const [none] = computeSignals([job({ durationMs: undefined })]);
+    expect(none!.latencyP99Ms).toBeNaN();
+  });
+
+  it('should average cost over the successful jobs billing knows, and say null when it knows none', () => {
+    const [s] = computeSignals([
+      job({ costMicros: 1_000_000n }),
+      job({ costMicros: 3_000_001n }),
+      job({}),
+      job({ status: 'failed', costMicros: 50_000_000n }),
+    ]);
+    expect(s!.costMicrosPerSuccess).toBe(2_000_000n);
+    const [unknown] = computeSignals([job({})]);
+    expect(unknown!.costMicrosPerSuccess).toBeNull();
   });
 
   it('should keep model variants apart', () => {
@@ -91,7 +122,7 @@ describe('compareExperiments', () => {
       variantSuccesses: 300,
     });
     expect(c!.pValue).toBeLessThan(0.001);
-    expect(c!.verdict).toMatch(/^haiku is better than control \(success 75% vs 60%, p=/);
+    expect(c!.verdict).toBe('haiku is better than control (success 75% vs 60%, p<0.0001)');
   });
 
   it('should say there is no significant difference when there is none', () => {

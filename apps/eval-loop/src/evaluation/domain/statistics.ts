@@ -27,13 +27,18 @@ export function wilsonInterval(successes: number, n: number, z: number = Z95): I
   };
 }
 
-/** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
-export function normalCdf(x: number): number {
+/** erfc(|x| / sqrt 2) by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): P(|Z| > |x|). */
+function twoSidedTail(x: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(x / Math.SQRT2));
   const poly =
     t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-(x * x) / 2);
-  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+  return poly * Math.exp(-(x * x) / 2);
+}
+
+/** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const tail = twoSidedTail(x) / 2;
+  return x >= 0 ? 1 - tail : tail;
 }
 
 export interface ProportionTest {
@@ -58,7 +63,8 @@ export function twoProportionTest(
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / aN + 1 / bN));
   if (se === 0) return { difference: pb - pa, z: 0, pValue: 1 };
   const z = (pb - pa) / se;
-  return { difference: pb - pa, z, pValue: Math.min(1, 2 * (1 - normalCdf(Math.abs(z)))) };
+  // The tail directly, not 1 - CDF: small p-values keep their digits instead of cancelling out.
+  return { difference: pb - pa, z, pValue: Math.min(1, twoSidedTail(z)) };
 }
 
 /**
