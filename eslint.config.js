@@ -5,7 +5,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const SHARED_LAYERS = ['type:contracts', 'type:util', 'type:data-access'];
-const APPS = ['tenant-registry', 'policy-engine', 'observability-store', 'billing', 'eval-loop'];
+const APPS = [
+  'tenant-registry',
+  'policy-engine',
+  'observability-store',
+  'billing',
+  'eval-loop',
+  'mpctl',
+  'console',
+];
 
 // Layers: an app never imports another app; libraries never import apps; production code never
 // imports the test harnesses. Scopes: shared code depends on shared code only, each app on shared

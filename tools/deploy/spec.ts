@@ -131,6 +131,17 @@ export const DEPLOY: Readonly<Record<string, AppDeploySpec>> = {
       prod: { requests: { cpu: '250m', memory: '1536Mi' }, limits: { cpu: '1', memory: '1536Mi' } },
     },
   },
+  console: {
+    // The gateway forwards /api/<service>/... to every service's HTTP API.
+    calls: [TENANT_REGISTRY, 'policy-engine', 'observability-store', 'billing', 'eval-loop'],
+    ingressPaths: ['/'],
+    controlPlane: false,
+    replicas: { dev: 1, prod: 2 },
+    resources: {
+      dev: small,
+      prod: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    },
+  },
 };
 
 export interface DeployedApp extends AppSpec {
@@ -301,6 +312,11 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   MP_TENANT_REGISTRY_URL: { kind: 'value', value: () => serviceUrl(TENANT_REGISTRY) },
   MP_OBSERVABILITY_URL: { kind: 'value', value: () => serviceUrl('observability-store') },
   MP_BILLING_URL: { kind: 'value', value: () => serviceUrl('billing') },
+  // console: its gateway's upstreams.
+  MP_POLICY_ENGINE_URL: { kind: 'value', value: () => serviceUrl('policy-engine') },
+  MP_EVAL_LOOP_URL: { kind: 'value', value: () => serviceUrl('eval-loop') },
+  MP_GATEWAY_TIMEOUT_MS: { kind: 'app-default', why: '30 s before the gateway answers 504' },
+  MP_CONSOLE_WEB_DIR: { kind: 'app-default', why: 'dist/web next to the server bundle, in the image' },
   MP_SERVICE_API_KEY: {
     kind: 'secret',
     secret: (app) => `${app}-service-key`,

@@ -119,10 +119,14 @@ export function envValue(
 }
 
 /** The apps of the repository: every apps/<name> with a src/main.ts. */
+/**
+ * The deployable apps of the repository: those with a service definition (src/service.ts, what the
+ * bootstrap runs). Command-line tools under apps/ (mpctl) have a main.ts but no service and no image.
+ */
 export function appsOnDisk(root: string): Array<{ name: string; migrates: boolean }> {
   const dir = join(root, 'apps');
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'src', 'main.ts')))
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'src', 'service.ts')))
     .map((e) => ({ name: e.name, migrates: existsSync(join(dir, e.name, 'src', 'migrate.ts')) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

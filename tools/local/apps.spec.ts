@@ -13,6 +13,7 @@ describe('APPS', () => {
       ['observability-store', 3003, undefined],
       ['billing', 3004, undefined],
       ['eval-loop', 3005, undefined],
+      ['console', 3000, undefined],
     ]);
   });
 });

@@ -1,5 +1,5 @@
-// The plane's deployables as the local launcher runs them. Add an app here (console 3000 comes
-// later) and start, migrate and the URL table pick it up.
+// The plane's deployables as the local launcher runs them. Add an app here and start, migrate, the
+// URL table and the deployment generator (tools/deploy) pick it up.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,6 +23,8 @@ export const APPS: readonly AppSpec[] = [
   { name: 'observability-store', httpPort: 3003 },
   { name: 'billing', httpPort: 3004 },
   { name: 'eval-loop', httpPort: 3005 },
+  // The operator console: a web app and a gateway to the others; no database, nothing to migrate.
+  { name: 'console', httpPort: 3000, migrates: false, apiDocs: false },
 ];
 
 export const LOCAL_HOST = '127.0.0.1';

@@ -168,6 +168,9 @@ function printTable(apps: readonly AppSpec[], readyMs: number, notices: readonly
   print(`  PostgreSQL  ${infra!.postgres.description}`);
   print(`  NATS        ${infra!.nats.description}`);
   print('');
+  // The console is where people start: its URL stands out (once tools/local/apps.ts lists it).
+  const consoleApp = apps.find((a) => a.name === 'console');
+  if (consoleApp) print(paint(colour, 'bold', `Open the console: ${appUrls(consoleApp).http}`));
   for (const notice of notices) print(paint(colour, 'bold', notice));
   if (notices.length > 0) print('');
   print('Press Ctrl-C to stop.');

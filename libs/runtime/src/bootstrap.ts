@@ -3,15 +3,15 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, type BaseServiceConfig, type Env } from '@auraison/config';
+import { ConfigError, type Env } from '@auraison/config';
 import { createLogger, PinoNestLogger, type Logger } from '@auraison/observability';
 import { setupApiDocs } from './api-docs.js';
-import type { MicroserviceEndpoint, ServiceDefinition } from './service-definition.js';
+import type { HttpServiceConfig, MicroserviceEndpoint, ServiceDefinition } from './service-definition.js';
 
 /** Largest HTTP body accepted by default (1 MiB); bigger bodies get 413. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-export interface ServiceApp<C extends BaseServiceConfig> {
+export interface ServiceApp<C extends HttpServiceConfig> {
   app: NestFastifyApplication;
   config: C;
   logger: Logger;
@@ -20,7 +20,7 @@ export interface ServiceApp<C extends BaseServiceConfig> {
 }
 
 /** Builds the Nest application of a service without listening (tests call this too). */
-export async function createServiceApp<C extends BaseServiceConfig>(
+export async function createServiceApp<C extends HttpServiceConfig>(
   definition: ServiceDefinition<C>,
   env: Env = process.env,
   options: { logger?: Logger } = {},
@@ -82,7 +82,7 @@ function stopOnSignals(name: string, app: NestFastifyApplication, logger: Logger
 }
 
 /** The body of every app's main.ts: create, listen, and exit non-zero with a clear message on failure. */
-export async function runService<C extends BaseServiceConfig>(
+export async function runService<C extends HttpServiceConfig>(
   definition: ServiceDefinition<C>,
 ): Promise<void> {
   try {

@@ -8,6 +8,7 @@ export async function runServiceMigrations<C extends BaseServiceConfig>(
 ): Promise<void> {
   try {
     const config = definition.loadConfig(process.env);
+    if (!definition.database) throw new Error(`${definition.name} owns no database: nothing to migrate`);
     process.exitCode = await runMigrationCommand(definition.database(config));
   } catch (e) {
     console.error(

@@ -13,16 +13,22 @@ export interface MicroserviceEndpoint {
   readonly address: string;
 }
 
+/**
+ * The configuration the bootstrap itself reads (HTTP, logging): every service's, and that of a
+ * deployable without a database of its own (the console).
+ */
+export type HttpServiceConfig = Omit<BaseServiceConfig, 'DATABASE_URL'>;
+
 /** Everything the bootstrap needs to know about one deployable. */
-export interface ServiceDefinition<C extends BaseServiceConfig = BaseServiceConfig> {
+export interface ServiceDefinition<C extends HttpServiceConfig = BaseServiceConfig> {
   /** Service name: logs, metrics label, application_name, default schema. */
   readonly name: string;
   /** OpenAPI documentation served at /api/docs (JSON at /api/docs/openapi.json). */
   readonly apiDocs?: ApiDocsOptions;
   /** Reads and validates the environment (throws ConfigError listing every problem). */
   loadConfig(env: Env): C;
-  /** The database the service owns (schema, entities, migrations). */
-  database(config: C): ServiceDatabaseOptions;
+  /** The database the service owns (schema, entities, migrations); absent when it owns none. */
+  database?(config: C): ServiceDatabaseOptions;
   /** The root module, wired from the validated config. */
   rootModule(config: C, logger: Logger): DynamicModule;
   /**
