@@ -245,6 +245,9 @@ function documentedFlows(plane: Plane, env: 'dev' | 'prod'): Set<string> {
   // eval-loop reads observability-store and billing
   allowed.add(key(server('eval-loop'), server('observability-store'), 3003));
   allowed.add(key(server('eval-loop'), server('billing'), 3004));
+  // the console's gateway forwards to every service's HTTP API
+  for (const app of APPS.filter((a) => a.name !== 'console'))
+    allowed.add(key(server('console'), server(app.name), app.httpPort));
   // policy-engine's scope dry run reads observability-store
   allowed.add(key(server('policy-engine'), server('observability-store'), 3003));
   // the control plane: policy-engine's gRPC and HTTP
