@@ -130,14 +130,18 @@ export class ChaosPlane {
     }
   }
 
-  /** The resident memory of each service process in bytes (from /proc), for the load report. */
-  rss(): Record<string, number> {
-    const out: Record<string, number> = {};
+  /** Resident memory (bytes) and CPU time used so far (seconds) of each service process, from /proc. */
+  usage(): Record<string, { rss: number; cpuSeconds: number }> {
+    const out: Record<string, { rss: number; cpuSeconds: number }> = {};
     for (const [app, child] of this.apps) {
       try {
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-        if (kb) out[app] = Number(kb) * 1024;
+        const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+        // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        out[app] = { rss: kb * 1024, cpuSeconds: ticks / 100 };
       } catch {
         // exited
       }
