@@ -158,6 +158,18 @@ describe('renderSectionTable', () => {
     expect(table.split('\n')[0]).toBe('| benchmark | median | min–max | runs | vs baseline | conditions |');
     expect(table).toContain('| 0.45x of JetStream consume |');
   });
+
+  it("should show the issue's target next to a figure that has one", () => {
+    const [row] = summarize([
+      {
+        title: 'Billing',
+        results: [{ id: 'billing-lag-p99', title: 'lag p99', unit: 'ms', samples: [437], conditions: 'c' }],
+      },
+    ]);
+    const table = renderSectionTable(row!.rows, titles);
+    expect(table.split('\n')[0]).toBe('| benchmark | median | min–max | runs | target | conditions |');
+    expect(table).toContain('| < 1 s at 5,000 events/s | c |');
+  });
 });
 
 describe('renderMarkdown', () => {

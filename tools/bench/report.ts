@@ -1,5 +1,6 @@
 // The benchmark report: the result model, the statistics over repeated runs, and the Markdown and JSON
 // renderings of docs/benchmarks.{md,json}. Pure code (no I/O) so it is unit-tested.
+import { targetOf } from './targets.js';
 
 /** One measured figure, repeated `samples.length` times. */
 export interface BenchResult {
@@ -128,12 +129,14 @@ export function renderSectionTable(
   titles: ReadonlyMap<string, string>,
 ): string {
   const withRatio = rows.some((r) => r.baselineId !== undefined);
+  const withTarget = rows.some((r) => targetOf(r.id) !== undefined);
   const headers = [
     'benchmark',
     'median',
     'min–max',
     'runs',
     ...(withRatio ? ['vs baseline'] : []),
+    ...(withTarget ? ['target'] : []),
     'conditions',
   ];
   const body = rows.map((r) => {
@@ -148,6 +151,7 @@ export function renderSectionTable(
       spread,
       String(r.samples.length),
       ...(withRatio ? [vs] : []),
+      ...(withTarget ? [targetOf(r.id) ?? '—'] : []),
       r.conditions,
     ];
   });
