@@ -302,6 +302,11 @@ export const ENV_SOURCES: Readonly<Record<string, EnvSource>> = {
   MP_GATE_MAX_DURATION_S: { kind: 'app-default', why: 'a day' },
   MP_POLICY_POLL_MS: { kind: 'app-default', why: '250 ms fallback to the invalidation broadcast' },
   MP_SWEEP_INTERVAL_MS: { kind: 'app-default', why: 'every 5 s' },
+  // observability-store
+  MP_INGEST_BATCH_SIZE: { kind: 'app-default', why: '500 events per ingest transaction' },
+  MP_INGEST_ACK_WAIT_SECONDS: { kind: 'app-default', why: "30 s before a dead replica's events move on" },
+  MP_INGEST_MAX_EVENT_BYTES: { kind: 'app-default', why: '1 MiB; larger events are dead-lettered' },
+  MP_AUDIT_CHECKPOINT_SECONDS: { kind: 'app-default', why: 'chain heads published every 60 s' },
   // billing
   MP_BILLING_BATCH_SIZE: { kind: 'app-default', why: '500 usage events per ingest transaction' },
   MP_BILLING_ACK_WAIT_SECONDS: { kind: 'app-default', why: "30 s before a dead replica's events move on" },

@@ -44,6 +44,7 @@ describe('observability-store (real PostgreSQL and NATS)', () => {
         if (n.startsWith(prefix)) names.push(n.slice(prefix.length));
       expect(names.sort()).toEqual([
         'MP_AGENT_EVENTS',
+        'MP_AUDIT',
         'MP_DLQ',
         'MP_EVAL',
         'MP_EXECUTION_EVENTS',
@@ -61,6 +62,25 @@ describe('observability-store (real PostgreSQL and NATS)', () => {
     const families = expectPrometheusText(res.text);
     expect(families).toContain('process_cpu_seconds_total');
     expect(res.text).toContain('service="observability-store"');
+  });
+
+  it('should document every endpoint in its OpenAPI document', async () => {
+    const res = await service.http.get('/api/docs/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys((res.body as { paths: object }).paths).sort()).toEqual([
+      '/api/v1/audit/head',
+      '/api/v1/audit/verify',
+      '/api/v1/decisions/search',
+      '/api/v1/evaluations',
+      '/api/v1/events',
+      '/api/v1/jobs/{job_id}/trace',
+      '/api/v1/safety/actuations',
+      '/api/v1/sessions/{session_id}/replay',
+      '/api/v1/tool-calls',
+      '/healthz',
+      '/metrics',
+      '/readyz',
+    ]);
   });
 
   it('should fail start-up naming DATABASE_URL when it is missing', async () => {
