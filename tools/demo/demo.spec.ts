@@ -103,7 +103,8 @@ describe('npm run demo', () => {
       `/api/v1/policy/tenants/${acme}/roles/notebook/history`,
     );
     expect(history.body.items).toHaveLength(2);
-  });
+    // Each wait may take up to a minute on a loaded machine (the consumers catch up after the demo).
+  }, 200_000);
 
   it('should build sessions the converter pairs, with denials', () => {
     const stream = sessionStream({
