@@ -19,8 +19,9 @@ import type { AdmitJobResponse, PolicyServiceService } from '@auraison/contracts
 import { startTestIssuer, tenantEvent } from '@auraison/testing';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
+import { fixedRate, loadFigures, type LoadFigures } from '../load-shapes.js';
 import type { BenchContext, BenchSuite } from '../context.js';
-import { percentileOfSorted, type BenchResult } from '../report.js';
+import type { BenchResult } from '../report.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const APP = join(ROOT, 'apps/policy-engine/dist');
@@ -102,21 +103,6 @@ class PolicyClient {
   }
 }
 
-interface LoadFigures {
-  callsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-function figures(latencies: number[], calls: number, seconds: number): LoadFigures {
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    callsPerSecond: calls / seconds,
-    p50: percentileOfSorted(sorted, 50),
-    p99: percentileOfSorted(sorted, 99),
-  };
-}
-
 /**
  * CONCURRENCY calls in flight for `durationMs` (closed loop): the peak. A call that returns a number
  * reports its own latency (ms) instead of being timed as a whole.
@@ -134,34 +120,7 @@ async function closedLoop(durationMs: number, call: (i: number) => Promise<unkno
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, loop));
-  return figures(latencies, latencies.length, (performance.now() - start) / 1000);
-}
-
-/** Calls started at a fixed rate (open loop) for `durationMs`, each timed from its scheduled start. */
-async function fixedRate(
-  durationMs: number,
-  perSecond: number,
-  call: (i: number) => Promise<unknown>,
-): Promise<LoadFigures> {
-  const latencies: number[] = [];
-  const pending: Array<Promise<void>> = [];
-  const start = performance.now();
-  let sent = 0;
-  while (performance.now() - start < durationMs) {
-    const due = Math.floor(((performance.now() - start) / 1000) * perSecond);
-    for (; sent < due; sent++) {
-      const scheduled = start + (sent / perSecond) * 1000;
-      pending.push(
-        call(sent).then(() => {
-          latencies.push(performance.now() - scheduled);
-        }),
-      );
-    }
-    // Sleep between batches rather than spin: the server under test shares the two cores.
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  await Promise.all(pending);
-  return figures(latencies, sent, durationMs / 1000);
+  return loadFigures(latencies, latencies.length, (performance.now() - start) / 1000);
 }
 
 async function httpLoad(url: string, token: string | undefined, durationS: number) {
@@ -318,6 +277,7 @@ export const policyEngineSuite: BenchSuite = {
           title: `${op.title} over gRPC, p50 latency at half of peak`,
           unit: 'ms',
           samples: atHalf.map((f) => f.p50),
+          baselineId: 'grpc-echo-half-p50',
           conditions: `calls started at a fixed rate of half the best peak run (${half}/s), timed from their scheduled start; target ≤ 1 ms`,
         },
         {
@@ -325,6 +285,7 @@ export const policyEngineSuite: BenchSuite = {
           title: `${op.title} over gRPC, p99 latency at half of peak`,
           unit: 'ms',
           samples: atHalf.map((f) => f.p99),
+          baselineId: 'grpc-echo-half-p99',
           conditions: 'same; target ≤ 3 ms',
         },
       );
