@@ -16,7 +16,7 @@ const log = (line: string): void => {
   process.stdout.write(`[load ${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}\n`);
 };
 
-log(`${rate} jobs/s (5 events and one admission each) for ${minutes} min`);
+log(`${rate} jobs/s (an admission and 4 events each) for ${minutes} min`);
 const report = await runLoad({ jobsPerSecond: rate, seconds: minutes * 60, log });
 const peak = Math.max(...report.samples.map((s) => s.totalRss));
 const cpu = report.samples.map((s) => s.cpuCores).sort((a, b) => a - b);

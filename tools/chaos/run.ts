@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     await plane.start();
     const admin = await token(plane, plane.adminKey);
     const tenants = [await tenant(plane, admin, 'chaos-a'), await tenant(plane, admin, 'chaos-b')];
-    say(`workload: ${RATE} jobs/s (5 events each) for two tenants`);
+    say(`workload: ${RATE} jobs/s (an admission and 4 events each) for two tenants`);
     workload = new Workload({
       natsUrl: plane.natsUrl,
       policyUrl: plane.url('policy-engine'),
