@@ -79,6 +79,10 @@ describe('npm run demo', () => {
       async () => admin(obs, `/api/v1/jobs/${result.sampleJob}/trace?tenant_id=${acme}`),
       (r) => r.status === 200 && !['pending', 'running'].includes(r.body.status ?? 'pending'),
     );
+    expect({ status: trace.status, job: trace.body.status }).toEqual({
+      status: 200,
+      job: expect.any(String),
+    });
     expect(trace.body.entries.map((e) => e.kind)).toContain('agent');
     expect(['succeeded', 'failed']).toContain(trace.body.status);
     expect(trace.body.gpu_seconds).toBeGreaterThan(0);

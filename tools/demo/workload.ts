@@ -517,7 +517,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       ...(configVersion ? { configVersion } : {}),
     });
     if (actuation) r.actuationSession ??= sessionId;
-    if (!r.sampleJob && spec.gpus > 0 && !backfillAt) {
+    // The sample is acme's (the tenant the printed commands and the console walkthrough name).
+    if (!r.sampleJob && spec.gpus > 0 && !backfillAt && t.id === acme.id) {
       r.sampleJob = jobId;
       r.sampleSession = sessionId;
     }
@@ -612,11 +613,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const running: Array<Promise<void>> = [];
     let actuationDone = false;
     for (let i = 0; i < o.jobs; i++) {
-      const t = Math.random() < 0.7 ? acme : globex;
-      let spec = pick(
-        ROLES.filter((s) => t.envs.includes(s.env) && s.env !== 'ros.dev.gpu'),
-        Math.random(),
-      );
+      // The first job is always acme's notebook with a GPU: the sample job the walkthrough opens.
+      const t = i === 0 || Math.random() < 0.7 ? acme : globex;
+      let spec =
+        i === 0
+          ? ROLES[0]
+          : pick(
+              ROLES.filter((s) => t.envs.includes(s.env) && s.env !== 'ros.dev.gpu'),
+              Math.random(),
+            );
       if (!actuationDone && t === acme && i >= Math.floor(o.jobs / 3)) {
         spec = ROLES.find((s) => s.env === 'ros.dev.gpu')!;
         actuationDone = true;
