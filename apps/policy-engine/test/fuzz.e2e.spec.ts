@@ -52,6 +52,16 @@ describe('policy-engine under fuzzed input (real PostgreSQL and NATS)', () => {
     expect(result.failures).toEqual([]);
   }, 180_000);
 
+  it('should answer 400 to a rollback whose version is an object (found by the fuzzer)', async () => {
+    const admin = await caller(issuer, tenantId, 'platform_admin');
+    const res = await service.http
+      .post(`/api/v1/policy/tenants/${tenantId}/roles/notebook/rollback`)
+      .set(admin.auth)
+      .send({ reason: 'undo', version: { toString: [1, false] } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('version');
+  });
+
   it.each([
     ['mp.agent.events', SUBJECTS.agentEvents, AGENT_FIELDS],
     ['mp.execution.events', SUBJECTS.executionEvents, EXECUTION_FIELDS],

@@ -100,7 +100,6 @@ export class AlertRuleBodyDto {
     maximum: 1_000_000,
   })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1_000_000)

@@ -82,8 +82,8 @@ export class ReasonQueryDto {
 }
 
 export class RollbackDto extends ReasonDto {
+  // A JSON body carries a number: no coercion (class-transformer's Number() throws on some objects).
   @ApiProperty({ description: 'The version whose content becomes current again (as a new version)' })
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   version!: number;
