@@ -3,10 +3,11 @@
 // own servers or a running `npm start`, and the five services' production bundles on ports of their
 // own (41xx), wired to each other as in a deployment.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generateAdminKey } from '@auraison/app-testing';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../local/embedded-postgres.js';
 import { REPO_ROOT } from '../local/infra-common.js';
@@ -43,15 +44,15 @@ export interface ChaosPlaneOptions {
   log(line: string): void;
 }
 
-/** A fresh platform-admin key in the registry's format (`mpk_<12 base32>_<43 base64url>`). */
-function adminKey(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  const prefix = Array.from(randomBytes(12), (b) => alphabet[b % 32]).join('');
-  return `mpk_${prefix}_${randomBytes(32).toString('base64url')}`;
+/** A fresh work directory that the embedded PostgreSQL (run as the postgres user under root) can reach. */
+export function chaosWorkDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 export class ChaosPlane {
-  readonly adminKey = adminKey();
+  readonly adminKey = generateAdminKey();
   readonly natsUrl = `nats://127.0.0.1:${NATS_PORT}`;
   readonly databaseUrl = `postgres://postgres@127.0.0.1:${PG_PORT}/${DATABASE}`;
   private nats?: ChildProcess;

@@ -2,13 +2,11 @@
 // production bundles) under the chaos workload for a while, sampling every service's memory and CPU
 // and the JetStream consumers' backlog, then draining. Used by `npm run test:load` (10 minutes, with a
 // verdict) and by the `plane` benchmark suite (a minute, figures only).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ChaosPlane } from './chaos-plane.js';
+import { ChaosPlane, chaosWorkDir } from './chaos-plane.js';
 import { tenant, token } from './setup.js';
 import { Workload } from './workload.js';
 
@@ -59,8 +57,7 @@ async function backlog(natsUrl: string): Promise<number> {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'auraison-load-'));
-  chmodSync(dir, 0o755);
+  const dir = chaosWorkDir('auraison-load-');
   const plane = new ChaosPlane({ dir, log: (line) => options.log(line) });
   let workload: Workload | undefined;
   try {

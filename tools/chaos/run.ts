@@ -3,14 +3,12 @@
 // policy engine must agree exactly with what was acknowledged: every event stored once, every chain
 // verifying, every billable event billed once, every reservation settled and GPU usage exact.
 // Options: --rate=<jobs/s> (default 8), --pg-down=<s> (default 20), --keep (keep the work directory).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
-import { ChaosPlane, SERVICES } from './chaos-plane.js';
+import { ChaosPlane, chaosWorkDir, SERVICES } from './chaos-plane.js';
 import { compare, type PlaneCounts } from './verify.js';
 import { api, tenant, token } from './setup.js';
 import { Workload, type Tenant } from './workload.js';
@@ -89,9 +87,7 @@ async function counts(plane: ChaosPlane, tenants: readonly Tenant[], admin: stri
 }
 
 async function main(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'auraison-chaos-'));
-  // Run as root, the embedded PostgreSQL runs as the postgres user, which must reach its data directory.
-  chmodSync(dir, 0o755);
+  const dir = chaosWorkDir('auraison-chaos-');
   const plane = new ChaosPlane({ dir, log: (line) => say(line) });
   let workload: Workload | undefined;
   try {
